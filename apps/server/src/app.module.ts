@@ -1,0 +1,32 @@
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { ConfigModule } from './config/config.module.js';
+import type { AppConfig } from './config/config.schema.js';
+import type { Database } from './database/database.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { LifecycleModule } from './lifecycle/lifecycle.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  database: Database;
+  /** Extra modules, e.g. a test's own controller; production passes none. */
+  imports?: ModuleMetadata['imports'];
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(options.config),
+        DatabaseModule.forRoot(options.database),
+        LifecycleModule,
+        MetricsModule,
+        HealthModule,
+        ...(options.imports ?? []),
+      ],
+    };
+  }
+}

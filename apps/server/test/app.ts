@@ -1,0 +1,42 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Writable } from 'node:stream';
+import { loadConfig, type AppConfig } from '../src/config/config.schema.js';
+import type { Database } from '../src/database/database.js';
+import { createServer } from '../src/server.js';
+import { ProbeModule } from './fixtures/probe.module.js';
+import { createRootLogger } from '../src/common/logger.js';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  /** Every JSON log line the app wrote. */
+  logs: Record<string, unknown>[];
+}
+
+/** The real application in-process (with the probe routes), logging into memory. */
+export async function createTestApp(
+  database: Database,
+  environment: Record<string, string> = {},
+  webRoot?: string,
+): Promise<TestApp> {
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', ...environment });
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      callback();
+    },
+  });
+  const logger = createRootLogger({ level: 'info', pretty: false, destination: sink });
+  const app = await createServer({
+    config,
+    database,
+    logger,
+    imports: [ProbeModule],
+    ...(webRoot ? { webRoot } : {}),
+  });
+  await app.getHttpAdapter().getInstance().ready();
+  return { app, config, logs };
+}
