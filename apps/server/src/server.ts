@@ -55,18 +55,24 @@ export async function shutdown(
   const graceOver = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), config.SHUTDOWN_GRACE_MS);
   });
+  const httpServer = app.getHttpAdapter().getInstance().server;
+  let idleSweep: NodeJS.Timeout | undefined;
   const drained = (async () => {
     if (config.SHUTDOWN_DELAY_MS > 0) {
       await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DELAY_MS));
     }
+    // close() drops the sockets idle at that moment; a keep-alive socket whose request finishes
+    // later would otherwise hold the process until its keep-alive timeout.
+    idleSweep = setInterval(() => httpServer.closeIdleConnections(), 100);
     await app.close();
     return 'closed' as const;
   })();
   const outcome = await Promise.race([drained, graceOver]);
   clearTimeout(timer);
+  clearInterval(idleSweep);
   if (outcome === 'timeout') {
     logger.error(`shutdown exceeded SHUTDOWN_GRACE_MS (${config.SHUTDOWN_GRACE_MS} ms); closing connections`);
-    app.getHttpAdapter().getInstance().server.closeAllConnections();
+    httpServer.closeAllConnections();
     return 1;
   }
   logger.log(`stopped cleanly in ${Date.now() - started} ms`);
