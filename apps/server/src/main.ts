@@ -26,7 +26,9 @@ function failStartup(error: unknown): never {
   if (expected || code === 'EADDRINUSE' || code === 'EACCES') {
     process.stderr.write(`ecogrid: cannot start: ${(error as Error).message}\n`);
   } else {
-    process.stderr.write(`ecogrid: cannot start: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.stderr.write(
+      `ecogrid: cannot start: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
   }
   process.exit(1);
 }
@@ -64,10 +66,17 @@ async function main(): Promise<void> {
     await migrator.assertNotNewerThanCode();
     if (config.MIGRATE_ON_START) {
       const applied = await migrator.up();
-      logger.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'schema is current');
+      logger.info(
+        { applied },
+        applied.length ? `applied ${applied.length} migration(s)` : 'schema is current',
+      );
     } else {
       const pending = await migrator.pending();
-      if (pending.length) logger.warn({ pending: pending.map((m) => m.name) }, 'pending migrations; not ready until applied');
+      if (pending.length)
+        logger.warn(
+          { pending: pending.map((m) => m.name) },
+          'pending migrations; not ready until applied',
+        );
     }
     app = await createServer({ config, database, logger });
     await app.listen({ host: config.HOST, port: config.PORT });
@@ -97,7 +106,9 @@ async function main(): Promise<void> {
     stopping = true;
     void (async () => {
       const code = await shutdown(app, config, signal);
-      await database.close().catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'));
+      await database
+        .close()
+        .catch((error: unknown) => logger.error({ err: error }, 'closing the database failed'));
       logger.flush();
       process.exit(code);
     })();

@@ -71,7 +71,9 @@ export async function shutdown(
   clearTimeout(timer);
   clearInterval(idleSweep);
   if (outcome === 'timeout') {
-    logger.error(`shutdown exceeded SHUTDOWN_GRACE_MS (${config.SHUTDOWN_GRACE_MS} ms); closing connections`);
+    logger.error(
+      `shutdown exceeded SHUTDOWN_GRACE_MS (${config.SHUTDOWN_GRACE_MS} ms); closing connections`,
+    );
     httpServer.closeAllConnections();
     return 1;
   }

@@ -64,8 +64,11 @@ export async function createTestDatabase(
     url: url.href,
     dataDir,
     open: () => Database.open({ url: url.href, dataDir, poolMax: 5, connectTimeoutMs: 10_000 }),
-    drop: () =>
-      withAdmin(adminUrl, (admin) => admin.query(`drop database if exists "${name}" with (force)`)),
+    drop: async () => {
+      await withAdmin(adminUrl, (admin) =>
+        admin.query(`drop database if exists "${name}" with (force)`),
+      );
+    },
   };
 }
 

@@ -33,7 +33,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const empty = await EmbeddedPostgres.start({ dataDir: embeddedEmpty, port: 0 });
   await empty.stop();
   await cp(embeddedEmpty, embeddedMigrated, { recursive: true });
-  const migrated = await Database.open({ dataDir: embeddedMigrated, poolMax: 1, connectTimeoutMs: 10_000 });
+  const migrated = await Database.open({
+    dataDir: embeddedMigrated,
+    poolMax: 1,
+    connectTimeoutMs: 10_000,
+  });
   await (await SchemaMigrator.create(migrated.db)).up();
   await migrated.close();
 
@@ -47,7 +51,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await admin.end();
     const url = new URL(adminUrl);
     url.pathname = `/${postgresTemplate}`;
-    const template = await Database.open({ url: url.href, dataDir: runDir, poolMax: 1, connectTimeoutMs: 10_000 });
+    const template = await Database.open({
+      url: url.href,
+      dataDir: runDir,
+      poolMax: 1,
+      connectTimeoutMs: 10_000,
+    });
     await (await SchemaMigrator.create(template.db)).up();
     await template.close();
   }

@@ -38,7 +38,10 @@ describe.each(testEngines())('HTTP edge on %s', (engine) => {
     expect(response.statusCode).toBe(200);
     const report = healthReportSchema.parse(response.json());
     expect(report.status).toBe('ok');
-    expect(report.dependencies.map((dependency) => dependency.name)).toEqual(['database', 'migrations']);
+    expect(report.dependencies.map((dependency) => dependency.name)).toEqual([
+      'database',
+      'migrations',
+    ]);
     for (const dependency of report.dependencies) {
       expect(dependency.status).toBe('up');
       expect(dependency.responseTimeMs).toBeGreaterThanOrEqual(0);
@@ -53,7 +56,11 @@ describe.each(testEngines())('HTTP edge on %s', (engine) => {
   });
 
   it('echoes a sane X-Request-Id and replaces an unsafe one', async () => {
-    const given = await inject({ method: 'GET', url: '/api/health', headers: { 'x-request-id': 'abc-123' } });
+    const given = await inject({
+      method: 'GET',
+      url: '/api/health',
+      headers: { 'x-request-id': 'abc-123' },
+    });
     expect(given.headers['x-request-id']).toBe('abc-123');
     const unsafe = await inject({
       method: 'GET',
@@ -64,7 +71,11 @@ describe.each(testEngines())('HTTP edge on %s', (engine) => {
   });
 
   it('answers an unknown API route with the one error shape, carrying the request id', async () => {
-    const response = await inject({ method: 'GET', url: '/api/v1/nothing-here', headers: { 'x-request-id': 'req-404' } });
+    const response = await inject({
+      method: 'GET',
+      url: '/api/v1/nothing-here',
+      headers: { 'x-request-id': 'req-404' },
+    });
     expect(response.statusCode).toBe(404);
     const body = errorBodySchema.parse(response.json());
     expect(body).toMatchObject({ statusCode: 404, error: 'Not Found', requestId: 'req-404' });
@@ -89,7 +100,10 @@ describe.each(testEngines())('HTTP edge on %s', (engine) => {
       { field: 'query.limit', message: expect.stringContaining('100') as string },
     ]);
     const ok = await inject({ method: 'GET', url: '/api/v1/probe/list?page=2&limit=5' });
-    expect(ok.json()).toEqual({ data: [], pagination: { page: 2, limit: 5, total: 0, totalPages: 0 } });
+    expect(ok.json()).toEqual({
+      data: [],
+      pagination: { page: 2, limit: 5, total: 0, totalPages: 0 },
+    });
   });
 
   it('rejects malformed JSON with 400 in the error shape', async () => {
@@ -114,7 +128,11 @@ describe.each(testEngines())('HTTP edge on %s', (engine) => {
   });
 
   it('hides the detail of an unexpected error behind a 500 and logs it with the request id', async () => {
-    const response = await inject({ method: 'GET', url: '/api/v1/probe/boom', headers: { 'x-request-id': 'req-500' } });
+    const response = await inject({
+      method: 'GET',
+      url: '/api/v1/probe/boom',
+      headers: { 'x-request-id': 'req-500' },
+    });
     expect(response.statusCode).toBe(500);
     const body = errorBodySchema.parse(response.json());
     expect(body.message).not.toContain('secret internal detail');
@@ -133,7 +151,8 @@ describe.each(testEngines())('HTTP edge on %s', (engine) => {
     expect(lines.map((line) => line.msg)).toEqual(
       expect.arrayContaining(['incoming request', 'echo called', 'request completed']),
     );
-    for (const line of lines) expect(Object.keys(line).filter((key) => key === 'reqId')).toHaveLength(1);
+    for (const line of lines)
+      expect(Object.keys(line).filter((key) => key === 'reqId')).toHaveLength(1);
     expect(JSON.stringify(testApp.logs)).not.toContain('do-not-log-me');
   });
 
@@ -168,7 +187,9 @@ describe.each(testEngines())('HTTP edge on %s', (engine) => {
   it('publishes an OpenAPI 3 document and interactive docs', async () => {
     const document = (await inject({ method: 'GET', url: '/api/openapi.json' })).json();
     expect(document.openapi).toMatch(/^3\./);
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/health/ready']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/api/health', '/api/health/ready']),
+    );
     expect(document.components.schemas.ErrorBody).toBeDefined();
     const docs = await inject({ method: 'GET', url: '/api/docs' });
     expect(docs.statusCode).toBe(200);

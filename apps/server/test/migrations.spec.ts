@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { Database } from '../src/database/database.js';
+import { type Database } from '../src/database/database.js';
 import {
   parseMigrationFile,
   readMigrations,
@@ -10,9 +10,9 @@ import {
 import { createTestDatabase, testEngines } from './database.js';
 
 async function tableExists(database: Database, name: string): Promise<boolean> {
-  const result = await sql<{ exists: boolean }>`select to_regclass(${name}) is not null as exists`.execute(
-    database.db,
-  );
+  const result = await sql<{
+    exists: boolean;
+  }>`select to_regclass(${name}) is not null as exists`.execute(database.db);
   return result.rows[0]!.exists;
 }
 
@@ -43,7 +43,9 @@ describe.each(testEngines())('migrations on %s', (engine) => {
       const names = migrator.migrations.map((migration) => migration.name);
       expect(await migrator.up()).toEqual(names);
       expect(await migrator.up()).toEqual([]);
-      expect((await migrator.status()).every((migration) => migration.appliedAt instanceof Date)).toBe(true);
+      expect(
+        (await migrator.status()).every((migration) => migration.appliedAt instanceof Date),
+      ).toBe(true);
       expect(await tableExists(database, 'server_instances')).toBe(true);
 
       expect(await migrator.down()).toEqual([names.at(-1)]);
@@ -72,21 +74,26 @@ describe.each(testEngines())('migrations on %s', (engine) => {
     }
   });
 
-  it.runIf(engine === 'postgres')('apply each migration once when five migrators race', async () => {
-    const target = await createTestDatabase(engine, { migrated: false });
-    const databases = await Promise.all(Array.from({ length: 5 }, () => target.open()));
-    try {
-      const results = await Promise.all(
-        databases.map(async (database) => (await SchemaMigrator.create(database.db)).up()),
-      );
-      const migrations = await readMigrations();
-      expect(results.flat().sort()).toEqual(migrations.map((migration) => migration.name).sort());
-      const counts = await sql<{ times: number }>`
-        select count(*)::int as times from schema_migrations group by name`.execute(databases[0]!.db);
-      for (const row of counts.rows) expect(row.times).toBe(1);
-    } finally {
-      await Promise.all(databases.map((database) => database.close()));
-      await target.drop();
-    }
-  });
+  it.runIf(engine === 'postgres')(
+    'apply each migration once when five migrators race',
+    async () => {
+      const target = await createTestDatabase(engine, { migrated: false });
+      const databases = await Promise.all(Array.from({ length: 5 }, () => target.open()));
+      try {
+        const results = await Promise.all(
+          databases.map(async (database) => (await SchemaMigrator.create(database.db)).up()),
+        );
+        const migrations = await readMigrations();
+        expect(results.flat().sort()).toEqual(migrations.map((migration) => migration.name).sort());
+        const counts = await sql<{ times: number }>`
+        select count(*)::int as times from schema_migrations group by name`.execute(
+          databases[0]!.db,
+        );
+        for (const row of counts.rows) expect(row.times).toBe(1);
+      } finally {
+        await Promise.all(databases.map((database) => database.close()));
+        await target.drop();
+      }
+    },
+  );
 });

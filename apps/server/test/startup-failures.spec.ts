@@ -41,7 +41,10 @@ describe('start-up refuses with one clear line and a non-zero exit', () => {
     try {
       const result = await failedStart(target.env);
       expect(result.code).not.toBe(0);
-      expectOneCleanLine(result.stderr, /data directory .* is in use by another process \(pid \d+\)/);
+      expectOneCleanLine(
+        result.stderr,
+        /data directory .* is in use by another process \(pid \d+\)/,
+      );
     } finally {
       await release();
       await target.drop();

@@ -53,7 +53,12 @@ async function userTables(database: Database): Promise<string[]> {
   return result.rows.map((row) => row.name);
 }
 
-async function check(label: string, url: string, database: Database, write: boolean): Promise<void> {
+async function check(
+  label: string,
+  url: string,
+  database: Database,
+  write: boolean,
+): Promise<void> {
   const migrator = await SchemaMigrator.create(database.db);
   await migrator.up();
   try {

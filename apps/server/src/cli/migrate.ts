@@ -18,7 +18,10 @@ async function main(): Promise<void> {
   try {
     parsed = parseArgs({
       allowPositionals: true,
-      options: { 'dry-run': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        'dry-run': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (error) {
     exitWithError('migrate', error, 2);
@@ -40,28 +43,40 @@ async function main(): Promise<void> {
     process.stdout.write(`database: ${database.target}\n`);
     if (command === 'status') {
       for (const migration of await migrator.status()) {
-        const state = migration.appliedAt ? `applied ${migration.appliedAt.toISOString()}` : 'pending';
+        const state = migration.appliedAt
+          ? `applied ${migration.appliedAt.toISOString()}`
+          : 'pending';
         process.stdout.write(`  ${migration.name.padEnd(48)} ${state}\n`);
       }
     } else if (command === 'up') {
       const pending = await migrator.pending();
       if (dryRun) {
-        if (pending.length === 0) process.stdout.write('-- nothing to apply: the schema is current\n');
-        for (const migration of pending) process.stdout.write(`-- ${migration.name} (up)\n${migration.up}\n\n`);
+        if (pending.length === 0)
+          process.stdout.write('-- nothing to apply: the schema is current\n');
+        for (const migration of pending)
+          process.stdout.write(`-- ${migration.name} (up)\n${migration.up}\n\n`);
         process.stdout.write('-- dry run: nothing was changed\n');
       } else {
         const applied = await migrator.up();
-        process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'nothing to apply: the schema is current\n');
+        process.stdout.write(
+          applied.length
+            ? `applied: ${applied.join(', ')}\n`
+            : 'nothing to apply: the schema is current\n',
+        );
       }
     } else {
       const applied = await migrator.appliedNames();
       const last = migrator.migrations.find((migration) => migration.name === applied.at(-1));
       if (dryRun) {
-        process.stdout.write(last ? `-- ${last.name} (down)\n${last.down}\n\n` : '-- nothing to revert\n');
+        process.stdout.write(
+          last ? `-- ${last.name} (down)\n${last.down}\n\n` : '-- nothing to revert\n',
+        );
         process.stdout.write('-- dry run: nothing was changed\n');
       } else {
         const reverted = await migrator.down();
-        process.stdout.write(reverted.length ? `reverted: ${reverted.join(', ')}\n` : 'nothing to revert\n');
+        process.stdout.write(
+          reverted.length ? `reverted: ${reverted.join(', ')}\n` : 'nothing to revert\n',
+        );
       }
     }
   } finally {

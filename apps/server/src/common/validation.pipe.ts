@@ -40,7 +40,8 @@ export class SchemaValidationPipe implements PipeTransform {
         .join('.');
       throw new ValidationError(
         (error.details ?? []).map((detail) => ({
-          field: detail.field === '(root)' ? location || detail.field : `${location}.${detail.field}`,
+          field:
+            detail.field === '(root)' ? location || detail.field : `${location}.${detail.field}`,
           message: detail.message,
         })),
       );

@@ -31,9 +31,9 @@ describe('loadConfig', () => {
   it('rejects a CORS origin with a path, and "*" in production', () => {
     expect(() => loadConfig({ CORS_ORIGIN: 'https://a.example/app' })).toThrow(/CORS_ORIGIN/);
     expect(() => loadConfig({ NODE_ENV: 'production', CORS_ORIGIN: '*' })).toThrow(/CORS_ORIGIN/);
-    expect(loadConfig({ CORS_ORIGIN: 'https://a.example, http://localhost:5173' }).CORS_ORIGIN).toBe(
-      'https://a.example, http://localhost:5173',
-    );
+    expect(
+      loadConfig({ CORS_ORIGIN: 'https://a.example, http://localhost:5173' }).CORS_ORIGIN,
+    ).toBe('https://a.example, http://localhost:5173');
   });
 
   it('reads booleans written as true/false/1/0', () => {

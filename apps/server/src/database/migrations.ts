@@ -8,6 +8,9 @@ import {
   type MigrationResultSet,
 } from 'kysely/migration';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run against every schema version
+type AnyDatabase = Kysely<any>;
+
 export const MIGRATIONS_DIR = new URL('../../migrations/', import.meta.url);
 export const MIGRATION_TABLE = 'schema_migrations';
 export const MIGRATION_LOCK_TABLE = 'schema_migrations_lock';
@@ -51,10 +54,10 @@ class SqlFileMigrationProvider implements MigrationProvider {
           migration.name,
           {
             // Without parameters node-postgres sends the simple protocol, so a file may hold many statements.
-            up: async (db: Kysely<any>) => {
+            up: async (db: AnyDatabase) => {
               await sql.raw(migration.up).execute(db);
             },
-            down: async (db: Kysely<any>) => {
+            down: async (db: AnyDatabase) => {
               await sql.raw(migration.down).execute(db);
             },
           },
@@ -92,12 +95,11 @@ export interface MigrationStatus {
  * Applies the SQL migrations under a PostgreSQL advisory lock (Kysely's migrator takes it), so
  * instances starting together apply each migration exactly once.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any -- migrations run against any schema version */
 export class SchemaMigrator {
   private readonly migrator: Migrator;
 
   constructor(
-    private readonly db: Kysely<any>,
+    private readonly db: AnyDatabase,
     readonly migrations: SqlMigration[],
   ) {
     this.migrator = new Migrator({
@@ -108,7 +110,7 @@ export class SchemaMigrator {
     });
   }
 
-  static async create(db: Kysely<any>): Promise<SchemaMigrator> {
+  static async create(db: AnyDatabase): Promise<SchemaMigrator> {
     return new SchemaMigrator(db, await readMigrations());
   }
 

@@ -19,7 +19,10 @@ export class HealthRepository {
 
   async migrationState(): Promise<MigrationState> {
     this.migrator ??= await SchemaMigrator.create(this.database.db);
-    const [pending, unknown] = await Promise.all([this.migrator.pending(), this.migrator.unknownApplied()]);
+    const [pending, unknown] = await Promise.all([
+      this.migrator.pending(),
+      this.migrator.unknownApplied(),
+    ]);
     return { pending: pending.map((migration) => migration.name), unknown };
   }
 }

@@ -20,7 +20,8 @@ export class HealthService {
     this.register('database', () => this.repository.ping());
     this.register('migrations', async () => {
       const state = await this.repository.migrationState();
-      if (state.unknown.length > 0) throw new Error(`schema is newer than code: ${state.unknown.join(', ')}`);
+      if (state.unknown.length > 0)
+        throw new Error(`schema is newer than code: ${state.unknown.join(', ')}`);
       if (state.pending.length > 0) throw new Error(`pending: ${state.pending.join(', ')}`);
       return 'current';
     });
@@ -62,10 +63,18 @@ async function runCheck(name: string, check: ReadinessCheck): Promise<Dependency
     const note = await Promise.race([
       check(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
+          CHECK_TIMEOUT_MS,
+        );
       }),
     ]);
-    return { name, status: 'up', responseTimeMs: elapsed(started), ...(note ? { message: note } : {}) };
+    return {
+      name,
+      status: 'up',
+      responseTimeMs: elapsed(started),
+      ...(note ? { message: note } : {}),
+    };
   } catch (error) {
     return {
       name,

@@ -37,10 +37,7 @@ export function trustProxyOption(value: string): boolean | number | string[] {
   return trimmed.split(',').map((entry) => entry.trim());
 }
 
-export async function configureHttp(
-  app: NestFastifyApplication,
-  config: AppConfig,
-): Promise<void> {
+export async function configureHttp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
 

@@ -16,7 +16,10 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     standardSchemaConverter: (schema) => ({
-      schema: z.toJSONSchema(schema as z.ZodType, { target: 'openapi-3.0', unrepresentable: 'any' }),
+      schema: z.toJSONSchema(schema as z.ZodType, {
+        target: 'openapi-3.0',
+        unrepresentable: 'any',
+      }),
     }),
   });
   document.components ??= {};

@@ -17,7 +17,12 @@ export async function serveWebApp(app: NestFastifyApplication, root = WEB_DIST):
   const fastify = app.getHttpAdapter().getInstance();
   const hasWebApp = existsSync(`${root}/index.html`);
   if (hasWebApp) {
-    await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, {
+      root,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+    });
   }
   if (!hasWebApp) return;
   // Matches only what no other route does; Nest's own not-found handling covers other methods.
@@ -25,6 +30,8 @@ export async function serveWebApp(app: NestFastifyApplication, root = WEB_DIST):
     const isApi = API_PREFIXES.some((prefix) => request.url.startsWith(prefix));
     if (!isApi) return reply.type('text/html').sendFile('index.html');
     const path = request.url.split('?')[0] ?? request.url;
-    return reply.status(404).send(toErrorBody(new NotFoundError(`GET ${path}`), String(request.id)));
+    return reply
+      .status(404)
+      .send(toErrorBody(new NotFoundError(`GET ${path}`), String(request.id)));
   });
 }

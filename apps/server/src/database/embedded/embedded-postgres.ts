@@ -56,7 +56,9 @@ export class EmbeddedPostgres {
       const worker = startWorker(workerData);
       const port = await new Promise<number>((resolve, reject) => {
         worker.once('error', reject);
-        worker.once('exit', (code) => reject(new Error(`embedded database exited with code ${code}`)));
+        worker.once('exit', (code) =>
+          reject(new Error(`embedded database exited with code ${code}`)),
+        );
         worker.on('message', (message: PgliteWorkerMessage) => {
           if (message.type === 'ready') resolve(message.port);
           if (message.type === 'error') reject(new Error(`embedded database: ${message.message}`));

@@ -15,9 +15,7 @@ export interface PgliteWorkerData {
 }
 
 export type PgliteWorkerMessage =
-  | { type: 'ready'; port: number }
-  | { type: 'error'; message: string }
-  | { type: 'stopped' };
+  { type: 'ready'; port: number } | { type: 'error'; message: string } | { type: 'stopped' };
 
 const options = workerData as PgliteWorkerData;
 const port = parentPort!;
