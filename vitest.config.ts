@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Two cores: two test files at a time.
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -16,10 +18,9 @@ export default defineConfig({
           name: 'server',
           include: ['apps/server/src/**/*.spec.ts', 'apps/server/test/**/*.spec.ts'],
           globalSetup: ['apps/server/test/global-setup.ts'],
-          // Files start real databases and server processes: give them room, and two at a time on two cores.
+          // Files start real databases and server processes: give them room.
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          maxWorkers: 2,
         },
       },
       {
