@@ -43,11 +43,15 @@ export default tseslint.config(
       'apps/server/src/**/*.spec.ts',
     ],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           paths: [
-            { name: 'kysely', message: 'Only repositories speak SQL: add a repository method.' },
+            {
+              name: 'kysely',
+              message: 'Only repositories speak SQL: add a repository method.',
+              allowTypeImports: true,
+            },
             { name: 'pg', message: 'Only the database layer opens connections.' },
           ],
         },

@@ -1,4 +1,6 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.schema.js';
 import type { Database } from './database/database.js';
@@ -6,6 +8,10 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ProfileModule } from './profile/profile.module.js';
+import { SeedModule } from './seed/seed.module.js';
+import { TenantsModule } from './tenants/tenants.module.js';
+import { UsersModule } from './users/users.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -25,6 +31,12 @@ export class AppModule {
         LifecycleModule,
         MetricsModule,
         HealthModule,
+        AuditModule,
+        AuthModule,
+        UsersModule,
+        ProfileModule,
+        TenantsModule,
+        SeedModule,
         ...(options.imports ?? []),
       ],
     };

@@ -2,13 +2,11 @@ import 'reflect-metadata';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createRootLogger } from './common/logger.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/config.schema.js';
-import { Database, DatabaseUnreachableError } from './database/database.js';
+import { Database, DatabaseUnreachableError, RuntimeRoleError } from './database/database.js';
 import { DataDirLockedError } from './database/embedded/data-dir-lock.js';
-import {
-  MigrationFailedError,
-  SchemaMigrator,
-  SchemaNewerThanCodeError,
-} from './database/migrations.js';
+import { MigrationFailedError, SchemaNewerThanCodeError } from './database/migrations.js';
+import { prepareDatabase } from './database/prepare.js';
+import { SeedService, type SeededCredentials } from './seed/seed.service.js';
 import { createServer, shutdown } from './server.js';
 
 /** Start-up failures an operator can fix: reported as one line, without a stack trace. */
@@ -18,6 +16,7 @@ const EXPECTED_FAILURES = [
   DataDirLockedError,
   SchemaNewerThanCodeError,
   MigrationFailedError,
+  RuntimeRoleError,
 ];
 
 function failStartup(error: unknown): never {
@@ -39,6 +38,18 @@ function publicUrl(config: AppConfig, port: number): string {
   return `http://${host}:${port}`;
 }
 
+function credentialLines(seeded: SeededCredentials[]): string[] {
+  const shown = seeded.filter((account) => account.password !== undefined);
+  if (shown.length === 0) return [];
+  const width = Math.max(...shown.map((account) => account.username.length));
+  return [
+    '  Sign in with (demo credentials, development only):',
+    ...shown.map(
+      (account) => `    ${account.username.padEnd(width)}  ${account.password}   (${account.role})`,
+    ),
+  ];
+}
+
 async function main(): Promise<void> {
   let config: AppConfig;
   try {
@@ -50,6 +61,7 @@ async function main(): Promise<void> {
 
   let database: Database | undefined;
   let app: NestFastifyApplication | undefined;
+  let seeded: SeededCredentials[] = [];
   try {
     database = await Database.open({
       url: config.DATABASE_URL,
@@ -62,23 +74,9 @@ async function main(): Promise<void> {
         process.kill(process.pid, 'SIGTERM');
       },
     });
-    const migrator = await SchemaMigrator.create(database.db);
-    await migrator.assertNotNewerThanCode();
-    if (config.MIGRATE_ON_START) {
-      const applied = await migrator.up();
-      logger.info(
-        { applied },
-        applied.length ? `applied ${applied.length} migration(s)` : 'schema is current',
-      );
-    } else {
-      const pending = await migrator.pending();
-      if (pending.length)
-        logger.warn(
-          { pending: pending.map((m) => m.name) },
-          'pending migrations; not ready until applied',
-        );
-    }
+    await prepareDatabase(database, config, logger);
     app = await createServer({ config, database, logger });
+    seeded = database.role ? await app.get(SeedService).run() : [];
     await app.listen({ host: config.HOST, port: config.PORT });
   } catch (error) {
     await app?.close().catch(() => undefined);
@@ -96,6 +94,7 @@ async function main(): Promise<void> {
       `  EcoGrid EMS is running at ${url}`,
       `  API docs:  ${url}/api/docs`,
       `  Database:  ${database.engine === 'embedded' ? `embedded PostgreSQL in ${database.target.replace(/^embedded /, '')}` : database.target}`,
+      ...credentialLines(seeded),
       '',
     ].join('\n') + '\n',
   );

@@ -4,11 +4,13 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module.js';
+import { registerAuditHook } from './audit/audit-http.hook.js';
 import { PinoNestLogger } from './common/logger.js';
 import type { AppConfig } from './config/config.schema.js';
 import type { Database } from './database/database.js';
 import { configureHttp, fastifyOptions } from './http/configure-http.js';
 import { setupOpenApi } from './http/openapi.js';
+import { configureRateLimit } from './http/rate-limit.js';
 import { serveWebApp } from './http/web-app.js';
 import { LifecycleService } from './lifecycle/lifecycle.service.js';
 
@@ -31,6 +33,9 @@ export async function createServer(options: ServerOptions): Promise<NestFastifyA
     { logger: new PinoNestLogger(options.logger), abortOnError: false },
   );
   await configureHttp(app, options.config);
+  const rateLimit = await configureRateLimit(app, options.config, options.logger);
+  app.get(LifecycleService).onClose(() => rateLimit.close());
+  registerAuditHook(app);
   setupOpenApi(app);
   await serveWebApp(app, options.webRoot);
   await app.init();

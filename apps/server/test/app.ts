@@ -5,6 +5,8 @@ import type { Database } from '../src/database/database.js';
 import { createServer } from '../src/server.js';
 import { ProbeModule } from './fixtures/probe.module.js';
 import { createRootLogger } from '../src/common/logger.js';
+import { prepareDatabase } from '../src/database/prepare.js';
+import { SeedService } from '../src/seed/seed.service.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -30,6 +32,8 @@ export async function createTestApp(
     },
   });
   const logger = createRootLogger({ level: 'info', pretty: false, destination: sink });
+  // As main.ts: the migrated database, then the runtime role, then the app, then the seed.
+  await prepareDatabase(database, config, logger);
   const app = await createServer({
     config,
     database,
@@ -38,5 +42,6 @@ export async function createTestApp(
     ...(webRoot ? { webRoot } : {}),
   });
   await app.getHttpAdapter().getInstance().ready();
+  await app.get(SeedService).run();
   return { app, config, logs };
 }

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { errorBodySchema, healthReportSchema } from '@ecogrid/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../src/database/database.js';
 import { createTestApp, type TestApp } from './app.js';
 import { createTestDatabase, testEngines, type TestDatabaseTarget } from './database.js';
@@ -147,10 +147,14 @@ describe.each(testEngines())('HTTP edge on %s', (engine) => {
       headers: { 'x-request-id': 'req-logs', authorization: 'Bearer do-not-log-me' },
       payload: { name: 'a', count: 1 },
     });
-    const lines = testApp.logs.filter((line) => line.reqId === 'req-logs');
-    expect(lines.map((line) => line.msg)).toEqual(
-      expect.arrayContaining(['incoming request', 'echo called', 'request completed']),
-    );
+    // "request completed" is written after the response hooks, which may outlast inject().
+    const lines = await vi.waitFor(() => {
+      const found = testApp.logs.filter((line) => line.reqId === 'req-logs');
+      expect(found.map((line) => line.msg)).toEqual(
+        expect.arrayContaining(['incoming request', 'echo called', 'request completed']),
+      );
+      return found;
+    });
     for (const line of lines)
       expect(Object.keys(line).filter((key) => key === 'reqId')).toHaveLength(1);
     expect(JSON.stringify(testApp.logs)).not.toContain('do-not-log-me');

@@ -47,7 +47,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)(
       }
 
       const migrationLogs = servers.map((server) => server.stdout()).join('\n');
-      expect(migrationLogs.match(/applied 1 migration/g) ?? []).toHaveLength(1);
+      expect(migrationLogs.match(/applied \d+ migration/g) ?? []).toHaveLength(1);
       for (const server of servers) {
         const errorLines = server
           .stdout()

@@ -2,3 +2,4 @@ export * from './errors.js';
 export * from './health.js';
 export * from './pagination.js';
 export * from './telemetry.js';
+export * from './identity.js';

@@ -8,7 +8,7 @@ import {
 import type { ErrorBody } from '@ecogrid/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
-import { DomainError, httpStatusOf } from './errors.js';
+import { DomainError, httpStatusOf, RateLimitedError } from './errors.js';
 
 interface FrameworkError {
   statusCode?: number;
@@ -74,6 +74,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const body = toErrorBody(error, String(request.id));
     if (body.statusCode >= 500) this.logger.error(error instanceof Error ? error : String(error));
+    if (error instanceof RateLimitedError)
+      void reply.header('retry-after', error.retryAfterSeconds);
     void reply.status(body.statusCode).header('content-type', 'application/json').send(body);
   }
 }

@@ -3,6 +3,19 @@ import { randomUUID } from 'node:crypto';
 
 export interface RequestContext {
   requestId: string;
+  ip?: string;
+  userAgent?: string;
+  /** Set by the auth guard once the caller is known. */
+  actor?: { userId: string; tenantId: string | null };
+  /** True once the request wrote its own audit entry, so no generic one is added. */
+  audited?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The same object the AsyncLocalStorage carries, reachable from hooks that run outside it. */
+    ecogridContext?: RequestContext;
+  }
 }
 
 /** Carries the current request's id through every await, so any log line can name it. */

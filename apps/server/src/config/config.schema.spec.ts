@@ -1,6 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configSchema, loadConfig } from './config.schema.js';
+import {
+  ConfigError,
+  configSchema,
+  DOCUMENTED_EXAMPLE_SECRETS,
+  loadConfig,
+} from './config.schema.js';
+
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  ADMIN_PASSWORD: 'a-real-operator-password',
+  JWT_SECRET: 'k'.repeat(16) + 'q'.repeat(16) + 'z',
+};
 
 describe('loadConfig', () => {
   it('applies the documented defaults to an empty environment', () => {
@@ -30,10 +41,41 @@ describe('loadConfig', () => {
 
   it('rejects a CORS origin with a path, and "*" in production', () => {
     expect(() => loadConfig({ CORS_ORIGIN: 'https://a.example/app' })).toThrow(/CORS_ORIGIN/);
-    expect(() => loadConfig({ NODE_ENV: 'production', CORS_ORIGIN: '*' })).toThrow(/CORS_ORIGIN/);
+    expect(() => loadConfig({ ...PRODUCTION, CORS_ORIGIN: '*' })).toThrow(/CORS_ORIGIN/);
     expect(
       loadConfig({ CORS_ORIGIN: 'https://a.example, http://localhost:5173' }).CORS_ORIGIN,
     ).toBe('https://a.example, http://localhost:5173');
+  });
+
+  it('starts in production with its secrets set', () => {
+    expect(loadConfig(PRODUCTION).NODE_ENV).toBe('production');
+  });
+
+  it('refuses production without ADMIN_PASSWORD, with a short or documented JWT_SECRET, or with the demo seed', () => {
+    expect(() => loadConfig({ ...PRODUCTION, ADMIN_PASSWORD: '' })).toThrow(/ADMIN_PASSWORD/);
+    expect(() => loadConfig({ ...PRODUCTION, JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
+    for (const example of DOCUMENTED_EXAMPLE_SECRETS) {
+      expect(() => loadConfig({ ...PRODUCTION, JWT_SECRET: example })).toThrow(/JWT_SECRET/);
+    }
+    expect(() => loadConfig({ ...PRODUCTION, DEMO_SEED: 'true' })).toThrow(/DEMO_SEED/);
+  });
+
+  it('never echoes a secret in its error', () => {
+    try {
+      loadConfig({ ...PRODUCTION, JWT_SECRET: 'leaky-secret' });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('leaky-secret');
+    }
+    expect.assertions(1);
+  });
+
+  it('reads durations in seconds or with a unit', () => {
+    expect(loadConfig({ JWT_EXPIRES_IN: '15m', REFRESH_TOKEN_TTL: '7d' })).toMatchObject({
+      JWT_EXPIRES_IN: 900,
+      REFRESH_TOKEN_TTL: 604_800,
+    });
+    expect(loadConfig({ JWT_EXPIRES_IN: '600' }).JWT_EXPIRES_IN).toBe(600);
+    expect(() => loadConfig({ JWT_EXPIRES_IN: 'soon' })).toThrow(/JWT_EXPIRES_IN/);
   });
 
   it('reads booleans written as true/false/1/0', () => {

@@ -6,6 +6,31 @@ const booleanFromEnv = z
 
 const port = z.coerce.number().int().min(0).max(65_535);
 
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** "900", "15m", "12h", "7d" → seconds. */
+export const duration = z
+  .string()
+  .regex(/^\d+[smhd]?$/, 'a duration such as 900, 15m, 12h or 7d')
+  .transform((value) => {
+    const unit = /[smhd]$/.test(value) ? value.slice(-1) : 's';
+    return Number.parseInt(value, 10) * DURATION_UNITS[unit]!;
+  })
+  .pipe(
+    z
+      .number()
+      .int()
+      .min(1)
+      .max(366 * 86_400),
+  )
+  .or(z.number().int().min(1));
+
+/** Examples printed in docs; a production secret equal to one of them is refused. */
+export const DOCUMENTED_EXAMPLE_SECRETS = [
+  'change-me-to-a-long-random-secret-of-32-bytes-or-more',
+  'dev-only-jwt-secret-never-use-in-production-0000',
+];
+
 /**
  * Every environment variable the server reads. `.env.example` documents each one; a test keeps the
  * two in step.
@@ -30,6 +55,30 @@ export const configSchema = z
     DATA_DIR: z.string().min(1).default('./data'),
     EMBEDDED_DB_PORT: port.default(0),
     MIGRATE_ON_START: booleanFromEnv.default(true),
+    DATABASE_MIGRATION_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+
+    JWT_SECRET: z.string().min(1).optional(),
+    JWT_EXPIRES_IN: duration.default(15 * 60),
+    JWT_ISSUER: z.string().min(1).max(200).default('ecogrid-ems'),
+    JWT_AUDIENCE: z.string().min(1).max(200).default('ecogrid-ems-api'),
+    REFRESH_TOKEN_TTL: duration.default(7 * 24 * 3600),
+    ADMIN_LOGIN: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{3,64}$/, '3-64 letters, digits, dot, dash or underscore')
+      .default('platform-admin'),
+    ADMIN_PASSWORD: z.string().min(1).max(256).optional(),
+    DEMO_SEED: booleanFromEnv.optional(),
+
+    RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+    RATE_LIMIT_MAX_REQUESTS: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    LOGIN_RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(10_000).default(20),
 
     CORS_ORIGIN: z.string().default(''),
     TRUST_PROXY: z.string().default(''),
@@ -54,6 +103,30 @@ export const configSchema = z
         });
       }
     }
+    if (config.NODE_ENV === 'production') {
+      if (!config.ADMIN_PASSWORD) {
+        context.addIssue({
+          code: 'custom',
+          path: ['ADMIN_PASSWORD'],
+          message: 'is required in production (the platform admin password)',
+        });
+      }
+      const secret = config.JWT_SECRET ?? '';
+      if (Buffer.byteLength(secret) < 32 || DOCUMENTED_EXAMPLE_SECRETS.includes(secret)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['JWT_SECRET'],
+          message: 'must be at least 32 bytes of your own randomness in production',
+        });
+      }
+      if (config.DEMO_SEED) {
+        context.addIssue({
+          code: 'custom',
+          path: ['DEMO_SEED'],
+          message: 'the demo tenant and its known passwords are refused in production',
+        });
+      }
+    }
     if (config.NODE_ENV === 'production' && origins.includes('*')) {
       context.addIssue({
         code: 'custom',
@@ -72,6 +145,15 @@ export function parseOrigins(value: string): string[] {
     .filter((origin) => origin.length > 0);
 }
 
+/** Never echoed in error messages: they hold credentials. */
+const SECRET_VARIABLES = new Set([
+  'DATABASE_URL',
+  'DATABASE_MIGRATION_URL',
+  'REDIS_URL',
+  'JWT_SECRET',
+  'ADMIN_PASSWORD',
+]);
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -88,6 +170,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const variable = issue.path.join('.') || 'environment';
-  const received = typeof present[variable] === 'string' ? ` (got "${present[variable]}")` : '';
+  const echo = typeof present[variable] === 'string' && !SECRET_VARIABLES.has(variable);
+  const received = echo ? ` (got "${present[variable]}")` : '';
   throw new ConfigError(`invalid configuration: ${variable}: ${issue.message}${received}`);
 }

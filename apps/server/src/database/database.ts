@@ -41,14 +41,36 @@ export function describeDatabaseUrl(url: string): string {
   }
 }
 
+export class RuntimeRoleError extends Error {
+  constructor(role: string, reason: string) {
+    super(`the runtime database role "${role}" ${reason}`);
+    this.name = 'RuntimeRoleError';
+  }
+}
+
 /** The one data-access path: Kysely over node-postgres, to PostgreSQL or to embedded PGlite. */
 export class Database {
+  private kysely: Kysely<DB>;
+  private runtimeRole: string | undefined;
+
   private constructor(
-    readonly db: Kysely<DB>,
+    kysely: Kysely<DB>,
+    private readonly poolConfig: pg.PoolConfig,
     readonly engine: DatabaseEngine,
     readonly target: string,
     private readonly embedded: EmbeddedPostgres | undefined,
-  ) {}
+  ) {
+    this.kysely = kysely;
+  }
+
+  get db(): Kysely<DB> {
+    return this.kysely;
+  }
+
+  /** The role queries run as, once `useRuntimeRole` switched to it. */
+  get role(): string | undefined {
+    return this.runtimeRole;
+  }
 
   static async open(options: DatabaseOptions): Promise<Database> {
     const embedded = options.url
@@ -60,7 +82,7 @@ export class Database {
         });
     const connectionString = options.url ?? embedded!.connectionString;
     const target = options.url ? describeDatabaseUrl(options.url) : `embedded ${embedded!.dataDir}`;
-    const pool = new pg.Pool({
+    const poolConfig: pg.PoolConfig = {
       connectionString,
       // PGlite is a single session: one connection keeps the protocol messages of concurrent
       // queries from interleaving; PostgreSQL gets a real pool.
@@ -68,11 +90,10 @@ export class Database {
       connectionTimeoutMillis: options.connectTimeoutMs,
       idleTimeoutMillis: 30_000,
       application_name: 'ecogrid',
-    });
-    // An idle client losing its server must not crash the process; the next query reconnects.
-    pool.on('error', () => undefined);
+    };
     const database = new Database(
-      new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }),
+      createKysely(poolConfig),
+      poolConfig,
       embedded ? 'embedded' : 'postgres',
       target,
       embedded,
@@ -86,6 +107,26 @@ export class Database {
     return database;
   }
 
+  /**
+   * From now on every connection runs as `role` (SET ROLE on connect): a role that owns no table and
+   * cannot bypass row-level security, so a query that forgot its tenant scope sees nothing.
+   * Migrations run before this, as the owner.
+   */
+  async useRuntimeRole(role: string): Promise<void> {
+    const found = await sql<{ rolsuper: boolean; rolbypassrls: boolean }>`
+      select rolsuper, rolbypassrls from pg_roles where rolname = ${role}`.execute(this.kysely);
+    const attributes = found.rows[0];
+    if (!attributes) throw new RuntimeRoleError(role, 'does not exist; apply the migrations first');
+    if (attributes.rolsuper || attributes.rolbypassrls) {
+      throw new RuntimeRoleError(role, 'must not be a superuser nor have BYPASSRLS');
+    }
+    const previous = this.kysely;
+    this.kysely = createKysely(this.poolConfig, role);
+    this.runtimeRole = role;
+    await previous.destroy();
+    await this.ping();
+  }
+
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);
   }
@@ -97,4 +138,20 @@ export class Database {
       await this.embedded?.stop();
     }
   }
+}
+
+function createKysely(poolConfig: pg.PoolConfig, role?: string): Kysely<DB> {
+  const pool = new pg.Pool(poolConfig);
+  // An idle client losing its server must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  if (role) {
+    // Queued before any query of the new client, so no query runs as the connecting role.
+    pool.on('connect', (client) => {
+      client.query(`set role "${role}"`).catch(() => {
+        // Never let a client that failed to drop its privileges run queries.
+        void client.end().catch(() => undefined);
+      });
+    });
+  }
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -9,7 +9,44 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
+export type Int8 = ColumnType<string, bigint | number | string, bigint | number | string>;
+
+export type Json = JsonValue;
+
+export type JsonArray = JsonValue[];
+
+export type JsonObject = {
+  [x: string]: JsonValue | undefined;
+};
+
+export type JsonPrimitive = boolean | number | string | null;
+
+export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface AuditLogs {
+  action: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<Int8>;
+  ip: string | null;
+  new_values: Json | null;
+  old_values: Json | null;
+  request_id: string | null;
+  resource_id: string | null;
+  resource_type: string | null;
+  tenant_id: string | null;
+  user_agent: string | null;
+  user_id: string | null;
+}
+
+export interface RefreshTokens {
+  issued_at: Generated<Timestamp>;
+  session_id: string;
+  tenant_id: string | null;
+  token_hash: Buffer;
+  used_at: Timestamp | null;
+}
 
 export interface ServerInstances {
   hostname: string;
@@ -20,6 +57,53 @@ export interface ServerInstances {
   version: string;
 }
 
+export interface Sessions {
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  id: Generated<string>;
+  ip: string | null;
+  revoked_at: Timestamp | null;
+  revoked_reason: string | null;
+  tenant_id: string | null;
+  user_agent: string | null;
+  user_id: string;
+}
+
+export interface Tenants {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  name: string;
+  settings: Generated<Json>;
+  slug: string;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Users {
+  blocked: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  display_name: string;
+  email: string | null;
+  failed_login_count: Generated<number>;
+  id: Generated<string>;
+  is_platform_admin: Generated<boolean>;
+  last_login_at: Timestamp | null;
+  locked_until: Timestamp | null;
+  password_changed_at: Generated<Timestamp>;
+  password_hash: string;
+  preferences: Generated<Json>;
+  role: string | null;
+  site_ids: string[] | null;
+  tenant_id: string | null;
+  updated_at: Generated<Timestamp>;
+  username: string;
+}
+
 export interface DB {
+  audit_logs: AuditLogs;
+  refresh_tokens: RefreshTokens;
   server_instances: ServerInstances;
+  sessions: Sessions;
+  tenants: Tenants;
+  users: Users;
 }

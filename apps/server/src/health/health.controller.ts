@@ -2,6 +2,7 @@ import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { healthReportSchema, type HealthReport } from '@ecogrid/contracts';
 import type { FastifyReply } from 'fastify';
+import { Access } from '../auth/access.decorator.js';
 import { HealthService } from './health.service.js';
 
 @ApiTags('health')
@@ -11,6 +12,7 @@ export class HealthController {
 
   /** Liveness: the process answers. */
   @Get()
+  @Access('GET /api/health')
   @Header('cache-control', 'no-store')
   @ApiOkResponse({ description: 'The process is alive', standardSchema: healthReportSchema })
   live(): HealthReport {
@@ -19,6 +21,7 @@ export class HealthController {
 
   /** Readiness: every dependency is up and this instance is not shutting down. */
   @Get('ready')
+  @Access('GET /api/health/ready')
   @Header('cache-control', 'no-store')
   @ApiOkResponse({ description: 'Ready for traffic', standardSchema: healthReportSchema })
   @ApiServiceUnavailableResponse({

@@ -43,7 +43,14 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
 
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    requestContext.run({ requestId: String(request.id) }, done);
+    const userAgent = request.headers['user-agent'];
+    const context = {
+      requestId: String(request.id),
+      ip: request.ip,
+      ...(userAgent ? { userAgent: userAgent.slice(0, 512) } : {}),
+    };
+    request.ecogridContext = context;
+    requestContext.run(context, done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -22,11 +22,17 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
   private readonly logger = new Logger('lifecycle');
   private shuttingDown = false;
   private heartbeat: NodeJS.Timeout | undefined;
+  private readonly closers: Array<() => Promise<void>> = [];
 
   constructor(@Inject(InstancesRepository) private readonly instances: InstancesRepository) {}
 
   get isShuttingDown(): boolean {
     return this.shuttingDown;
+  }
+
+  /** Work to do when the application closes (connections of plugins outside Nest). */
+  onClose(closer: () => Promise<void>): void {
+    this.closers.push(closer);
   }
 
   /** From now on readiness answers 503, so load balancers stop sending new work here. */
@@ -51,6 +57,7 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.heartbeat);
+    await Promise.all(this.closers.map((close) => close().catch(() => undefined)));
     await this.instances.remove(this.instanceId).catch((error: unknown) => {
       this.logger.warn({ err: error }, 'could not deregister this instance');
     });

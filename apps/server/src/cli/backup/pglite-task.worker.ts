@@ -14,6 +14,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { pgDump } from '@electric-sql/pglite-tools/pg_dump';
 import { embeddedDumpHeader } from './backup-file.js';
 import { PUBLIC_TABLES_SQL } from './tables.js';
+import { ENSURE_RUNTIME_ROLE_SQL } from '../../database/roles.js';
 
 export type PgliteTask =
   | { kind: 'dump'; pgliteDir: string; outFile: string }
@@ -83,6 +84,7 @@ async function restore(pg: PGlite, sqlFile: string, force: boolean): Promise<Pgl
   // One transaction: a dump that fails half-way (or a failed --force) leaves the database as it was.
   await pg.transaction(async (transaction) => {
     if (force) await transaction.exec(RECREATE_PUBLIC_SCHEMA);
+    await transaction.exec(ENSURE_RUNTIME_ROLE_SQL);
     await transaction.exec(dumpText);
   });
   // The dump empties search_path for its own statements; restore the session's as pglite-tools advises.

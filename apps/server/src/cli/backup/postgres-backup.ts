@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { AppConfig } from '../../config/config.schema.js';
 import { Database, describeDatabaseUrl } from '../../database/database.js';
+import { ENSURE_RUNTIME_ROLE_SQL } from '../../database/roles.js';
 import { archiveDataTables, runTool, toolConnection } from './postgres-tools.js';
 import type { ProgressListener } from './progress.js';
 import { PUBLIC_TABLES_SQL, refuseNonEmpty } from './tables.js';
@@ -99,6 +100,7 @@ export async function restorePostgres(
   const total = await archiveDataTables(file);
   await withDatabase(config, target.url, async (database) => {
     if (!force) refuseNonEmpty(`the database ${target.description}`, await publicTables(database));
+    await sql.raw(ENSURE_RUNTIME_ROLE_SQL).execute(database.db);
   });
   onProgress({ kind: 'phase', message: `restoring ${total} tables into ${target.description}` });
   const connection = toolConnection(target.url, config.DATABASE_CONNECT_TIMEOUT_MS);

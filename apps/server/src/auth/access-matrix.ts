@@ -1,0 +1,89 @@
+import type { Role } from '@ecogrid/contracts';
+
+/**
+ * Who may call each route: the single table the guard enforces, the tests walk, and
+ * docs/ROLE_MATRIX.md is generated from (`npm run docs:roles`).
+ * - public: anyone, no token;
+ * - platform: platform admins only;
+ * - tenant roles: users of a tenant with one of `roles`; platform admins too when `platformAdmin`.
+ *   With `tenant: true` the route works inside one tenant: a platform admin names it with the
+ *   `X-Tenant-Id` header.
+ */
+export type AccessRule =
+  | { readonly kind: 'public' }
+  | { readonly kind: 'platform' }
+  | {
+      readonly kind: 'roles';
+      readonly roles: readonly Role[];
+      readonly platformAdmin: boolean;
+      readonly tenant: boolean;
+    };
+
+const PUBLIC: AccessRule = { kind: 'public' };
+const PLATFORM: AccessRule = { kind: 'platform' };
+/** Any signed-in user, about themselves. */
+const SELF: AccessRule = {
+  kind: 'roles',
+  roles: ['admin', 'operator', 'viewer'],
+  platformAdmin: true,
+  tenant: false,
+};
+const TENANT_ADMIN: AccessRule = {
+  kind: 'roles',
+  roles: ['admin'],
+  platformAdmin: true,
+  tenant: true,
+};
+
+export const ACCESS_MATRIX = {
+  'GET /api/health': PUBLIC,
+  'GET /api/health/ready': PUBLIC,
+  'GET /metrics': PUBLIC,
+
+  'POST /api/v1/auth/login': PUBLIC,
+  'POST /api/v1/auth/refresh': PUBLIC,
+  'POST /api/v1/auth/logout': SELF,
+  'POST /api/v1/auth/logout-all': SELF,
+
+  'GET /api/v1/me': SELF,
+  'PATCH /api/v1/me': SELF,
+  'POST /api/v1/me/password': SELF,
+
+  'GET /api/v1/tenants': PLATFORM,
+  'POST /api/v1/tenants': PLATFORM,
+  'GET /api/v1/tenants/:id': PLATFORM,
+  'PATCH /api/v1/tenants/:id': PLATFORM,
+  'POST /api/v1/tenants/:id/suspend': PLATFORM,
+  'POST /api/v1/tenants/:id/activate': PLATFORM,
+
+  'GET /api/v1/users': TENANT_ADMIN,
+  'POST /api/v1/users': TENANT_ADMIN,
+  'GET /api/v1/users/:id': TENANT_ADMIN,
+  'PATCH /api/v1/users/:id': TENANT_ADMIN,
+  'DELETE /api/v1/users/:id': TENANT_ADMIN,
+  'POST /api/v1/users/:id/block': TENANT_ADMIN,
+  'POST /api/v1/users/:id/unblock': TENANT_ADMIN,
+
+  'GET /api/v1/audit': TENANT_ADMIN,
+  'GET /api/v1/audit/export': TENANT_ADMIN,
+} as const satisfies Record<string, AccessRule>;
+
+export type RouteKey = keyof typeof ACCESS_MATRIX;
+
+export function accessRuleOf(key: string): AccessRule | undefined {
+  return (ACCESS_MATRIX as Record<string, AccessRule>)[key];
+}
+
+/** One line of the documented table: who may call the route. */
+export function describeRule(rule: AccessRule): string {
+  switch (rule.kind) {
+    case 'public':
+      return 'anyone (no token)';
+    case 'platform':
+      return 'platform admin';
+    case 'roles': {
+      const who = [...rule.roles, ...(rule.platformAdmin ? ['platform admin'] : [])].join(', ');
+      return rule.tenant ? `${who} (in a tenant)` : who;
+    }
+  }
+}

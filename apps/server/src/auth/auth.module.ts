@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AccessGuard } from './access.guard.js';
+import { AuthController } from './auth.controller.js';
+import { AuthRepository } from './auth.repository.js';
+import { AuthService } from './auth.service.js';
+import { PasswordService } from './password.service.js';
+import { TokenService } from './token.service.js';
+
+@Module({
+  controllers: [AuthController],
+  providers: [
+    AuthRepository,
+    AuthService,
+    PasswordService,
+    TokenService,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [AuthRepository, PasswordService],
+})
+export class AuthModule {}
