@@ -16,7 +16,10 @@ export async function prepareDatabase(
 ): Promise<void> {
   const migrator = await SchemaMigrator.create(database.db);
   await migrator.assertNotNewerThanCode();
-  if (config.MIGRATE_ON_START) {
+  const pendingAtStart = await migrator.pending();
+  if (pendingAtStart.length === 0) logger.info('schema is current');
+  // Only when something is pending: a current schema needs no lock, nor the owner's rights.
+  if (config.MIGRATE_ON_START && pendingAtStart.length > 0) {
     const owner = config.DATABASE_MIGRATION_URL
       ? await Database.open({
           url: config.DATABASE_MIGRATION_URL,
