@@ -168,6 +168,50 @@ describe('rate limits', () => {
   });
 });
 
+describe('behind a trusted proxy', () => {
+  let target: TestDatabaseTarget;
+  let database: Database;
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    target = await createTestDatabase('embedded');
+    database = await target.open();
+    testApp = await createTestApp(database, {
+      JWT_SECRET: TEST_JWT_SECRET,
+      TRUST_PROXY: '10.4.4.4',
+      RATE_LIMIT_MAX_REQUESTS: '2',
+    });
+  });
+
+  afterAll(async () => {
+    await testApp?.app.close();
+    await database?.close();
+    await target?.drop();
+  });
+
+  it('counts each client named by X-Forwarded-For separately', async () => {
+    const statuses: number[] = [];
+    for (let index = 0; index < 6; index++) {
+      const response = await testApp.app.inject({
+        method: 'GET',
+        url: '/api/v1/me',
+        remoteAddress: '10.4.4.4',
+        headers: { 'x-forwarded-for': `198.51.100.${index % 3}` },
+      });
+      statuses.push(response.statusCode);
+    }
+    // Three clients, two requests each: all within the limit of two.
+    expect(statuses.every((status) => status === 401)).toBe(true);
+    const third = await testApp.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      remoteAddress: '10.4.4.4',
+      headers: { 'x-forwarded-for': '198.51.100.0' },
+    });
+    expect(third.statusCode).toBe(429);
+  });
+});
+
 // Sharing counters needs a Redis server; CI provides one on loopback (TEST_REDIS_URL).
 describe.runIf(process.env.TEST_REDIS_URL)(
   'rate limits shared between replicas through Redis',

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { EmbeddedDialect } from './embedded/embedded-dialect.js';
 import { EmbeddedPostgres } from './embedded/embedded-postgres.js';
 import type { DB } from './schema.generated.js';
 
@@ -48,14 +49,17 @@ export class RuntimeRoleError extends Error {
   }
 }
 
-/** The one data-access path: Kysely over node-postgres, to PostgreSQL or to embedded PGlite. */
+/**
+ * The one data-access layer: Kysely with PostgreSQL's dialect, over node-postgres to a server, or by
+ * message to the embedded PGlite thread (see embedded/embedded-dialect.ts).
+ */
 export class Database {
   private kysely: Kysely<DB>;
   private runtimeRole: string | undefined;
 
   private constructor(
     kysely: Kysely<DB>,
-    private readonly poolConfig: pg.PoolConfig,
+    private readonly poolConfig: pg.PoolConfig | undefined,
     readonly engine: DatabaseEngine,
     readonly target: string,
     private readonly embedded: EmbeddedPostgres | undefined,
@@ -80,19 +84,20 @@ export class Database {
           port: options.embeddedPort ?? 0,
           ...(options.onEmbeddedLockLost ? { onLockLost: options.onEmbeddedLockLost } : {}),
         });
-    const connectionString = options.url ?? embedded!.connectionString;
     const target = options.url ? describeDatabaseUrl(options.url) : `embedded ${embedded!.dataDir}`;
-    const poolConfig: pg.PoolConfig = {
-      connectionString,
-      // PGlite is a single session: one connection keeps the protocol messages of concurrent
-      // queries from interleaving; PostgreSQL gets a real pool.
-      max: embedded ? 1 : options.poolMax,
-      connectionTimeoutMillis: options.connectTimeoutMs,
-      idleTimeoutMillis: 30_000,
-      application_name: 'ecogrid',
-    };
+    const poolConfig: pg.PoolConfig | undefined = options.url
+      ? {
+          connectionString: options.url,
+          max: options.poolMax,
+          connectionTimeoutMillis: options.connectTimeoutMs,
+          idleTimeoutMillis: 30_000,
+          application_name: 'ecogrid',
+        }
+      : undefined;
     const database = new Database(
-      createKysely(poolConfig),
+      poolConfig
+        ? createPostgresKysely(poolConfig)
+        : new Kysely<DB>({ dialect: new EmbeddedDialect(embedded!) }),
       poolConfig,
       embedded ? 'embedded' : 'postgres',
       target,
@@ -120,10 +125,15 @@ export class Database {
     if (attributes.rolsuper || attributes.rolbypassrls) {
       throw new RuntimeRoleError(role, 'must not be a superuser nor have BYPASSRLS');
     }
-    const previous = this.kysely;
-    this.kysely = createKysely(this.poolConfig, role);
+    if (this.poolConfig) {
+      const previous = this.kysely;
+      this.kysely = createPostgresKysely(this.poolConfig, role);
+      await previous.destroy();
+    } else {
+      // The embedded database is one session: switching it switches every later query.
+      await sql`select set_config('role', ${role}, false)`.execute(this.kysely);
+    }
     this.runtimeRole = role;
-    await previous.destroy();
     await this.ping();
   }
 
@@ -140,7 +150,7 @@ export class Database {
   }
 }
 
-function createKysely(poolConfig: pg.PoolConfig, role?: string): Kysely<DB> {
+function createPostgresKysely(poolConfig: pg.PoolConfig, role?: string): Kysely<DB> {
   const pool = new pg.Pool(poolConfig);
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);

@@ -2,7 +2,32 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { lockDataDir } from './data-dir-lock.js';
-import type { PgliteWorkerData, PgliteWorkerMessage } from './pglite.worker.js';
+import type {
+  PgliteWorkerData,
+  PgliteWorkerMessage,
+  PgliteWorkerRequest,
+  SerializedDatabaseError,
+} from './pglite.worker.js';
+
+export interface EmbeddedQueryResult {
+  rows: Record<string, unknown>[];
+  affectedRows: number | undefined;
+}
+
+/** Shaped like node-postgres' DatabaseError, so callers handle both engines' errors alike. */
+export class EmbeddedDatabaseError extends Error {
+  readonly code: string | undefined;
+  readonly detail: string | undefined;
+  readonly constraint: string | undefined;
+
+  constructor(fields: SerializedDatabaseError) {
+    super(fields.message);
+    this.name = 'DatabaseError';
+    this.code = fields.code;
+    this.detail = fields.detail;
+    this.constraint = fields.constraint;
+  }
+}
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -29,12 +54,54 @@ function startWorker(workerData: PgliteWorkerData): Worker {
 
 /** PGlite in a worker thread behind the wire protocol on 127.0.0.1, its data dir locked. */
 export class EmbeddedPostgres {
+  private nextQueryId = 1;
+  private readonly pending = new Map<
+    number,
+    { resolve: (result: EmbeddedQueryResult) => void; reject: (error: Error) => void }
+  >();
+  private stopped = false;
+
   private constructor(
     private readonly worker: Worker,
     private readonly releaseLock: () => Promise<void>,
     readonly port: number,
     readonly dataDir: string,
-  ) {}
+  ) {
+    worker.on('message', (message: PgliteWorkerMessage) => {
+      if (message.type === 'result') {
+        this.settle(message.id)?.resolve({
+          rows: message.rows as Record<string, unknown>[],
+          affectedRows: message.affectedRows,
+        });
+      } else if (message.type === 'query-error') {
+        this.settle(message.id)?.reject(new EmbeddedDatabaseError(message.error));
+      }
+    });
+    worker.on('exit', () => {
+      this.stopped = true;
+      for (const [id, waiter] of this.pending) {
+        this.pending.delete(id);
+        waiter.reject(new Error('the embedded database stopped'));
+      }
+    });
+  }
+
+  /** Runs one statement in the database thread. Callers serialise (see embedded-dialect.ts). */
+  query(sql: string, params: readonly unknown[]): Promise<EmbeddedQueryResult> {
+    if (this.stopped) return Promise.reject(new Error('the embedded database is stopped'));
+    const id = this.nextQueryId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      const request: PgliteWorkerRequest = { type: 'query', id, sql, params };
+      this.worker.postMessage(request);
+    });
+  }
+
+  private settle(id: number) {
+    const waiter = this.pending.get(id);
+    this.pending.delete(id);
+    return waiter;
+  }
 
   get connectionString(): string {
     return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
@@ -50,7 +117,7 @@ export class EmbeddedPostgres {
         dataDir: path.join(dataDir, 'pglite'),
         host: '127.0.0.1',
         port: options.port,
-        // The server uses one connection (see database.ts); the rest let an operator attach psql.
+        // For tools (psql, the drift check); the server itself sends its queries by message.
         maxConnections: options.maxConnections ?? 4,
       };
       const worker = startWorker(workerData);
@@ -90,7 +157,8 @@ export class EmbeddedPostgres {
           clearTimeout(timer);
           resolve();
         });
-        this.worker.postMessage({ type: 'stop' });
+        const request: PgliteWorkerRequest = { type: 'stop' };
+        this.worker.postMessage(request);
       });
       await this.worker.terminate();
     } finally {
