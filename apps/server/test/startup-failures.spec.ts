@@ -25,6 +25,20 @@ describe('start-up refuses with one clear line and a non-zero exit', () => {
     expectOneCleanLine(result.stderr, /PORT/);
   });
 
+  it('in production without ADMIN_PASSWORD or with a weak JWT_SECRET', async () => {
+    const noPassword = await failedStart({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) });
+    expect(noPassword.code).not.toBe(0);
+    expectOneCleanLine(noPassword.stderr, /ADMIN_PASSWORD/);
+    const weakSecret = await failedStart({
+      NODE_ENV: 'production',
+      ADMIN_PASSWORD: 'Operator-chosen-9',
+      JWT_SECRET: 'short',
+    });
+    expect(weakSecret.code).not.toBe(0);
+    expectOneCleanLine(weakSecret.stderr, /JWT_SECRET/);
+    expect(weakSecret.stderr).not.toContain('short');
+  });
+
   it('on an unreachable DATABASE_URL, without printing its password', async () => {
     const result = await failedStart({
       DATABASE_URL: 'postgres://ecogrid:hunter2-secret@127.0.0.1:1/ecogrid',

@@ -15,6 +15,8 @@ export function registerAuditHook(app: NestFastifyApplication): void {
     const context = request.ecogridContext;
     const route = request.routeOptions.url;
     if (!MUTATING.has(request.method) || !route || !context || context.audited) return;
+    // Throttled requests are counted, not written: a flood must not become a flood of inserts.
+    if (reply.statusCode === 429) return;
     const actor = context.actor;
     await audit.recordAlone(
       actor?.tenantId ? { tenantId: actor.tenantId } : 'platform',
