@@ -9,7 +9,9 @@ import { HealthModule } from './health/health.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ProfileModule } from './profile/profile.module.js';
+import { DevicesModule } from './devices/devices.module.js';
 import { SeedModule } from './seed/seed.module.js';
+import { SitesModule } from './sites/sites.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -37,6 +39,8 @@ export class AppModule {
         ProfileModule,
         TenantsModule,
         SeedModule,
+        SitesModule,
+        DevicesModule,
         ...(options.imports ?? []),
       ],
     };

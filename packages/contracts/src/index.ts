@@ -3,3 +3,5 @@ export * from './health.js';
 export * from './pagination.js';
 export * from './telemetry.js';
 export * from './identity.js';
+export * from './sites.js';
+export * from './devices.js';

@@ -35,6 +35,14 @@ const TENANT_ADMIN: AccessRule = {
   tenant: true,
 };
 
+/** Read access inside a tenant (viewers and operators limited to their sites, in the data layer). */
+const TENANT_READ: AccessRule = {
+  kind: 'roles',
+  roles: ['admin', 'operator', 'viewer'],
+  platformAdmin: true,
+  tenant: true,
+};
+
 export const ACCESS_MATRIX = {
   'GET /api/health': PUBLIC,
   'GET /api/health/ready': PUBLIC,
@@ -63,6 +71,21 @@ export const ACCESS_MATRIX = {
   'DELETE /api/v1/users/:id': TENANT_ADMIN,
   'POST /api/v1/users/:id/block': TENANT_ADMIN,
   'POST /api/v1/users/:id/unblock': TENANT_ADMIN,
+
+  'GET /api/v1/sites': TENANT_READ,
+  'POST /api/v1/sites': TENANT_ADMIN,
+  'GET /api/v1/sites/:id': TENANT_READ,
+  'PATCH /api/v1/sites/:id': TENANT_ADMIN,
+  'DELETE /api/v1/sites/:id': TENANT_ADMIN,
+
+  'GET /api/v1/devices': TENANT_READ,
+  'POST /api/v1/devices': TENANT_ADMIN,
+  'POST /api/v1/devices/import': TENANT_ADMIN,
+  'POST /api/v1/devices/tags': TENANT_ADMIN,
+  'GET /api/v1/devices/:id': TENANT_READ,
+  'PATCH /api/v1/devices/:id': TENANT_ADMIN,
+  'DELETE /api/v1/devices/:id': TENANT_ADMIN,
+  'POST /api/v1/devices/:id/credentials': TENANT_ADMIN,
 
   'GET /api/v1/audit': TENANT_ADMIN,
   'GET /api/v1/audit/export': TENANT_ADMIN,

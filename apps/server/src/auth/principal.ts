@@ -24,10 +24,10 @@ declare module 'fastify' {
   }
 }
 
-/** The data scope of a request that must act inside one tenant. */
+/** The data scope of a request that must act inside one tenant, limited to the user's sites. */
 export function tenantScopeOf(principal: Principal): DataScope {
   if (!principal.tenantId) throw new Error('route declared without a tenant context');
-  return { tenantId: principal.tenantId };
+  return { tenantId: principal.tenantId, siteIds: principal.siteIds };
 }
 
 export const CurrentPrincipal = createParamDecorator(

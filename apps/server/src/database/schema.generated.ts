@@ -40,6 +40,34 @@ export interface AuditLogs {
   user_id: string | null;
 }
 
+export interface DeviceCredentials {
+  created_at: Generated<Timestamp>;
+  device_id: string;
+  rotated_at: Timestamp | null;
+  secret_hash: Buffer;
+  tenant_id: string;
+}
+
+export interface Devices {
+  capacity_kwh: number | null;
+  config: Generated<Json>;
+  created_at: Generated<Timestamp>;
+  firmware_version: string | null;
+  id: Generated<string>;
+  last_seen_at: Timestamp | null;
+  manufacturer: string | null;
+  model: string | null;
+  name: string;
+  rated_power_kw: number | null;
+  serial: string | null;
+  site_id: string;
+  status: Generated<string>;
+  tags: Generated<string[]>;
+  tenant_id: string;
+  type: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface RefreshTokens {
   issued_at: Generated<Timestamp>;
   session_id: string;
@@ -67,6 +95,23 @@ export interface Sessions {
   tenant_id: string | null;
   user_agent: string | null;
   user_id: string;
+}
+
+export interface Sites {
+  address: string | null;
+  capacity_kw: Generated<number>;
+  co2_factor_g_per_kwh: Generated<number>;
+  created_at: Generated<Timestamp>;
+  grid_limit_kw: number | null;
+  id: Generated<string>;
+  latitude: number;
+  longitude: number;
+  name: string;
+  tags: Generated<string[]>;
+  tariff: Json;
+  tenant_id: string;
+  timezone: string;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface Tenants {
@@ -101,9 +146,12 @@ export interface Users {
 
 export interface DB {
   audit_logs: AuditLogs;
+  device_credentials: DeviceCredentials;
+  devices: Devices;
   refresh_tokens: RefreshTokens;
   server_instances: ServerInstances;
   sessions: Sessions;
+  sites: Sites;
   tenants: Tenants;
   users: Users;
 }

@@ -52,6 +52,14 @@ export async function configureHttp(app: NestFastifyApplication, config: AppConf
     request.ecogridContext = context;
     requestContext.run(context, done);
   });
+  // Bulk imports arrive as CSV text, with a larger limit than JSON bodies.
+  fastify.addContentTypeParser(
+    'text/csv',
+    { parseAs: 'string', bodyLimit: 16 * 1024 * 1024 },
+    (_request, body, done) => {
+      done(null, body);
+    },
+  );
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observeHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);

@@ -3,6 +3,7 @@ import type { ListTenantsQuery } from '@ecogrid/contracts';
 import { sql, type Selectable, type Updateable } from 'kysely';
 import { Database } from '../database/database.js';
 import { inScope, type ScopedTransaction } from '../database/scope.js';
+import { likePattern } from '../database/like.js';
 import type { Tenants } from '../database/schema.generated.js';
 
 export type TenantRow = Selectable<Tenants>;
@@ -22,7 +23,7 @@ export class TenantsRepository {
   ): Promise<{ rows: TenantRow[]; total: number }> {
     let filtered = trx.selectFrom('tenants');
     if (query.search) {
-      const pattern = `%${query.search.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+      const pattern = likePattern(query.search);
       filtered = filtered.where((eb) =>
         eb.or([eb('name', 'ilike', pattern), eb('slug', 'ilike', pattern)]),
       );

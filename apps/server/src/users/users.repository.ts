@@ -4,6 +4,7 @@ import { sql, type Updateable } from 'kysely';
 import { Database } from '../database/database.js';
 import { inScope, type DataScope, type ScopedTransaction } from '../database/scope.js';
 import type { Users } from '../database/schema.generated.js';
+import { likePattern } from '../database/like.js';
 import type { UserRow } from './users.mapper.js';
 
 export interface NewUser {
@@ -39,7 +40,7 @@ export class UsersRepository {
   ): Promise<{ rows: UserRow[]; total: number }> {
     let filtered = trx.selectFrom('users').where('tenant_id', '=', tenantId);
     if (query.search) {
-      const pattern = `%${query.search.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+      const pattern = likePattern(query.search);
       filtered = filtered.where((eb) =>
         eb.or([
           eb('username', 'ilike', pattern),

@@ -1,0 +1,180 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ListDevicesQuery } from '@ecogrid/contracts';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { Database } from '../database/database.js';
+import { likePattern } from '../database/like.js';
+import { inScope, type DataScope, type ScopedTransaction } from '../database/scope.js';
+import type {
+  DeviceCredentials as DeviceCredentialsTable,
+  Devices,
+} from '../database/schema.generated.js';
+
+export type DeviceRow = Selectable<Devices>;
+
+const SORT_COLUMNS = {
+  name: sql`lower(name)`,
+  type: sql`type`,
+  status: sql`status`,
+  lastSeenAt: sql`last_seen_at`,
+  createdAt: sql`created_at`,
+} as const;
+
+export interface DeviceIdentity {
+  deviceId: string;
+  tenantId: string;
+  siteId: string;
+  secretHash: Uint8Array;
+}
+
+@Injectable()
+export class DevicesRepository {
+  constructor(@Inject(Database) private readonly database: Database) {}
+
+  transaction<T>(scope: DataScope, work: (trx: ScopedTransaction) => Promise<T>): Promise<T> {
+    return inScope(this.database.db, scope, work);
+  }
+
+  async list(
+    trx: ScopedTransaction,
+    tenantId: string,
+    query: ListDevicesQuery,
+  ): Promise<{ rows: DeviceRow[]; total: number }> {
+    let filtered = trx.selectFrom('devices').where('tenant_id', '=', tenantId);
+    if (query.search) {
+      const pattern = likePattern(query.search);
+      filtered = filtered.where((eb) =>
+        eb.or([
+          eb('name', 'ilike', pattern),
+          eb('serial', 'ilike', pattern),
+          eb('manufacturer', 'ilike', pattern),
+          eb('model', 'ilike', pattern),
+        ]),
+      );
+    }
+    if (query.siteId) filtered = filtered.where('site_id', '=', query.siteId);
+    if (query.type) filtered = filtered.where('type', '=', query.type);
+    if (query.status) filtered = filtered.where('status', '=', query.status);
+    if (query.tag) filtered = filtered.where(sql<boolean>`${query.tag} = any(tags)`);
+    const descending = query.sort.startsWith('-');
+    const column = SORT_COLUMNS[query.sort.replace(/^-/, '') as keyof typeof SORT_COLUMNS];
+    const [rows, count] = await Promise.all([
+      filtered
+        .selectAll()
+        .orderBy(sql`${column} ${sql.raw(descending ? 'desc nulls last' : 'asc nulls last')}`)
+        .orderBy('id')
+        .limit(query.limit)
+        .offset((query.page - 1) * query.limit)
+        .execute(),
+      filtered.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(count.total) };
+  }
+
+  findById(trx: ScopedTransaction, tenantId: string, id: string): Promise<DeviceRow | undefined> {
+    return trx
+      .selectFrom('devices')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  insert(trx: ScopedTransaction, device: Insertable<Devices>): Promise<DeviceRow> {
+    return trx.insertInto('devices').values(device).returningAll().executeTakeFirstOrThrow();
+  }
+
+  insertMany(trx: ScopedTransaction, devices: Insertable<Devices>[]): Promise<DeviceRow[]> {
+    return devices.length === 0
+      ? Promise.resolve([])
+      : trx.insertInto('devices').values(devices).returningAll().execute();
+  }
+
+  async insertSecrets(
+    trx: ScopedTransaction,
+    secrets: Insertable<DeviceCredentialsTable>[],
+  ): Promise<void> {
+    if (secrets.length > 0) await trx.insertInto('device_credentials').values(secrets).execute();
+  }
+
+  serials(
+    trx: ScopedTransaction,
+    tenantId: string,
+  ): Promise<{ manufacturer: string | null; serial: string | null }[]> {
+    return trx
+      .selectFrom('devices')
+      .select(['manufacturer', 'serial'])
+      .where('tenant_id', '=', tenantId)
+      .where('serial', 'is not', null)
+      .execute();
+  }
+
+  update(trx: ScopedTransaction, id: string, changes: Updateable<Devices>): Promise<DeviceRow> {
+    return trx
+      .updateTable('devices')
+      .set({ ...changes, updated_at: sql`now()` })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async delete(trx: ScopedTransaction, id: string): Promise<void> {
+    await trx.deleteFrom('devices').where('id', '=', id).execute();
+  }
+
+  async setSecret(
+    trx: ScopedTransaction,
+    deviceId: string,
+    tenantId: string,
+    secretHash: Buffer,
+    rotated: boolean,
+  ): Promise<void> {
+    await trx
+      .insertInto('device_credentials')
+      .values({ device_id: deviceId, tenant_id: tenantId, secret_hash: secretHash })
+      .onConflict((conflict) =>
+        conflict
+          .column('device_id')
+          .doUpdateSet({ secret_hash: secretHash, rotated_at: rotated ? sql`now()` : null }),
+      )
+      .execute();
+  }
+
+  /** Adds and removes tags on many devices at once; returns how many rows changed. */
+  async retag(
+    trx: ScopedTransaction,
+    tenantId: string,
+    deviceIds: readonly string[],
+    add: readonly string[],
+    remove: readonly string[],
+  ): Promise<number> {
+    const result = await trx
+      .updateTable('devices')
+      .set({
+        tags: sql<
+          string[]
+        >`array(select distinct tag from unnest(array_cat(tags, ${add}::text[])) as tag where tag <> all(${remove}::text[]) order by tag)`,
+        updated_at: sql`now()`,
+      })
+      .where('tenant_id', '=', tenantId)
+      .where('id', 'in', deviceIds)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** For device authentication, before any tenant is known (MQTT CONNECT, HTTP ingest). */
+  identity(trx: ScopedTransaction, deviceId: string): Promise<DeviceIdentity | undefined> {
+    return trx
+      .selectFrom('devices')
+      .innerJoin('device_credentials', 'device_credentials.device_id', 'devices.id')
+      .innerJoin('tenants', 'tenants.id', 'devices.tenant_id')
+      .select([
+        'devices.id as deviceId',
+        'devices.tenant_id as tenantId',
+        'devices.site_id as siteId',
+        'device_credentials.secret_hash as secretHash',
+      ])
+      .where('devices.id', '=', deviceId)
+      .where('tenants.status', '=', 'active')
+      .executeTakeFirst();
+  }
+}
