@@ -12,6 +12,7 @@ import { ProfileModule } from './profile/profile.module.js';
 import { DevicesModule } from './devices/devices.module.js';
 import { SeedModule } from './seed/seed.module.js';
 import { SitesModule } from './sites/sites.module.js';
+import { TelemetryModule } from './telemetry/telemetry.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -41,6 +42,7 @@ export class AppModule {
         SeedModule,
         SitesModule,
         DevicesModule,
+        TelemetryModule,
         ...(options.imports ?? []),
       ],
     };

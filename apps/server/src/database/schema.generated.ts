@@ -68,12 +68,88 @@ export interface Devices {
   updated_at: Generated<Timestamp>;
 }
 
+export interface IngestDeadLetters {
+  detail: string | null;
+  device_id: string | null;
+  id: Generated<Int8>;
+  metric: string | null;
+  raw: string | null;
+  reason: string;
+  received_at: Generated<Timestamp>;
+  tenant_id: string | null;
+  transport: string;
+}
+
+export interface Readings {
+  device_id: string;
+  metric: string;
+  tenant_id: string;
+  ts: Timestamp;
+  value: number;
+}
+
 export interface RefreshTokens {
   issued_at: Generated<Timestamp>;
   session_id: string;
   tenant_id: string | null;
   token_hash: Buffer;
   used_at: Timestamp | null;
+}
+
+export interface RollupDirty {
+  bucket: Timestamp;
+  device_id: string;
+  marked_at: Generated<Timestamp>;
+  metric: string;
+  tenant_id: string;
+}
+
+export interface Rollups15m {
+  bucket: Timestamp;
+  count: number;
+  delta: number | null;
+  device_id: string;
+  first_ts: Timestamp;
+  first_value: number;
+  last_ts: Timestamp;
+  last_value: number;
+  max: number;
+  metric: string;
+  min: number;
+  sum: number;
+  tenant_id: string;
+}
+
+export interface Rollups1d {
+  bucket: Timestamp;
+  count: number;
+  delta: number | null;
+  device_id: string;
+  first_ts: Timestamp;
+  first_value: number;
+  last_ts: Timestamp;
+  last_value: number;
+  max: number;
+  metric: string;
+  min: number;
+  sum: number;
+  tenant_id: string;
+}
+
+export interface Rollups1h {
+  bucket: Timestamp;
+  count: number;
+  delta: number | null;
+  device_id: string;
+  first_ts: Timestamp;
+  first_value: number;
+  last_ts: Timestamp;
+  last_value: number;
+  max: number;
+  metric: string;
+  min: number;
+  sum: number;
+  tenant_id: string;
 }
 
 export interface ServerInstances {
@@ -148,7 +224,13 @@ export interface DB {
   audit_logs: AuditLogs;
   device_credentials: DeviceCredentials;
   devices: Devices;
+  ingest_dead_letters: IngestDeadLetters;
+  readings: Readings;
   refresh_tokens: RefreshTokens;
+  rollup_dirty: RollupDirty;
+  rollups_15m: Rollups15m;
+  rollups_1d: Rollups1d;
+  rollups_1h: Rollups1h;
   server_instances: ServerInstances;
   sessions: Sessions;
   sites: Sites;
