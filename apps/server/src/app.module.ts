@@ -1,7 +1,9 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CommonModule } from './common/common.module.js';
 import { ConfigModule } from './config/config.module.js';
+import { IngestModule } from './ingest/ingest.module.js';
 import type { AppConfig } from './config/config.schema.js';
 import type { Database } from './database/database.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -30,6 +32,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(options.config),
+        CommonModule,
         DatabaseModule.forRoot(options.database),
         LifecycleModule,
         MetricsModule,
@@ -43,6 +46,7 @@ export class AppModule {
         SitesModule,
         DevicesModule,
         TelemetryModule,
+        IngestModule,
         ...(options.imports ?? []),
       ],
     };

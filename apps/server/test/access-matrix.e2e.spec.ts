@@ -34,6 +34,8 @@ type Expected = 'allowed' | 'unauthenticated' | 'forbidden' | 'not found';
 function expectedOutcome(rule: AccessRule, principal: PrincipalName, path: string): Expected {
   if (rule.kind === 'public') return 'allowed';
   if (principal === 'anonymous') return 'unauthenticated';
+  // Device routes take device credentials only: a user's token is no credential there.
+  if (rule.kind === 'device') return 'unauthenticated';
   if (rule.kind === 'platform') return principal === 'platform admin' ? 'allowed' : 'forbidden';
   if (principal === 'platform admin') return rule.platformAdmin ? 'allowed' : 'forbidden';
   const role = principal === 'admin of another tenant' ? 'admin' : principal;

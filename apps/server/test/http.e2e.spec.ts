@@ -41,6 +41,7 @@ describe.each(testEngines())('HTTP edge on %s', (engine) => {
     expect(report.dependencies.map((dependency) => dependency.name)).toEqual([
       'database',
       'migrations',
+      'ingest',
     ]);
     for (const dependency of report.dependencies) {
       expect(dependency.status).toBe('up');

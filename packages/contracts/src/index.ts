@@ -5,3 +5,4 @@ export * from './telemetry.js';
 export * from './identity.js';
 export * from './sites.js';
 export * from './devices.js';
+export * from './events.js';

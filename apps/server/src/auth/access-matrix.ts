@@ -11,6 +11,8 @@ import type { Role } from '@ecogrid/contracts';
  */
 export type AccessRule =
   | { readonly kind: 'public' }
+  /** A device, with its own credentials (HTTP Basic: device id and secret); no user may. */
+  | { readonly kind: 'device' }
   | { readonly kind: 'platform' }
   | {
       readonly kind: 'roles';
@@ -20,6 +22,7 @@ export type AccessRule =
     };
 
 const PUBLIC: AccessRule = { kind: 'public' };
+const DEVICE: AccessRule = { kind: 'device' };
 const PLATFORM: AccessRule = { kind: 'platform' };
 /** Any signed-in user, about themselves. */
 const SELF: AccessRule = {
@@ -87,6 +90,8 @@ export const ACCESS_MATRIX = {
   'DELETE /api/v1/devices/:id': TENANT_ADMIN,
   'POST /api/v1/devices/:id/credentials': TENANT_ADMIN,
 
+  'POST /api/v1/ingest': DEVICE,
+
   'GET /api/v1/audit': TENANT_ADMIN,
   'GET /api/v1/audit/export': TENANT_ADMIN,
 } as const satisfies Record<string, AccessRule>;
@@ -102,6 +107,8 @@ export function describeRule(rule: AccessRule): string {
   switch (rule.kind) {
     case 'public':
       return 'anyone (no token)';
+    case 'device':
+      return 'a device (its own credentials)';
     case 'platform':
       return 'platform admin';
     case 'roles': {

@@ -11,6 +11,7 @@ import { ForbiddenError, UnauthenticatedError, ValidationError } from '../common
 import { requestContext } from '../common/request-context.js';
 import { accessRuleOf, type AccessRule } from './access-matrix.js';
 import { ACCESS_KEY } from './access.decorator.js';
+import { DeviceAuthService, type AuthenticatedDevice } from '../devices/device-auth.service.js';
 import { AuthService } from './auth.service.js';
 import type { Principal } from './principal.js';
 
@@ -24,6 +25,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(DeviceAuthService) private readonly devices: DeviceAuthService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -43,6 +45,10 @@ export class AccessGuard implements CanActivate {
       throw new ForbiddenError('this route is not open to anyone');
     }
     if (rule.kind === 'public') return true;
+    if (rule.kind === 'device') {
+      request.device = await this.authenticateDevice(request);
+      return true;
+    }
 
     const principal = await this.authenticate(request);
     this.authorize(rule, principal);
@@ -52,6 +58,24 @@ export class AccessGuard implements CanActivate {
     if (store) store.actor = actor;
     if (request.ecogridContext) request.ecogridContext.actor = actor;
     return true;
+  }
+
+  private async authenticateDevice(request: FastifyRequest): Promise<AuthenticatedDevice> {
+    const header = request.headers.authorization;
+    const match =
+      typeof header === 'string' ? /^Basic ([A-Za-z0-9+/=]{1,700})$/.exec(header) : null;
+    const decoded = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
+    const separator = decoded.indexOf(':');
+    const device =
+      separator > 0
+        ? await this.devices.authenticate(decoded.slice(0, separator), decoded.slice(separator + 1))
+        : undefined;
+    if (!device) {
+      throw new UnauthenticatedError(
+        'send the device credentials: "Authorization: Basic base64(deviceId:secret)"',
+      );
+    }
+    return device;
   }
 
   private async authenticate(request: FastifyRequest): Promise<Principal> {
@@ -70,7 +94,10 @@ export class AccessGuard implements CanActivate {
     return this.auth.authenticate(match[1]!, requestedTenant);
   }
 
-  private authorize(rule: Exclude<AccessRule, { kind: 'public' }>, principal: Principal): void {
+  private authorize(
+    rule: Exclude<AccessRule, { kind: 'public' | 'device' }>,
+    principal: Principal,
+  ): void {
     if (rule.kind === 'platform') {
       if (!principal.isPlatformAdmin) throw new ForbiddenError('platform admins only');
       return;

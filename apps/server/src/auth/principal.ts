@@ -2,6 +2,7 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Role } from '@ecogrid/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { DataScope } from '../database/scope.js';
+import type { AuthenticatedDevice } from '../devices/device-auth.service.js';
 
 /** The authenticated caller, as the guard established it for this request. */
 export interface Principal {
@@ -21,6 +22,8 @@ export interface Principal {
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    /** Set instead of `principal` on routes that devices call with their own credentials. */
+    device?: AuthenticatedDevice;
   }
 }
 

@@ -4,6 +4,8 @@ function cell(rule: AccessRule, who: 'viewer' | 'operator' | 'admin' | 'platform
   switch (rule.kind) {
     case 'public':
       return '✓';
+    case 'device':
+      return '';
     case 'platform':
       return who === 'platform' ? '✓' : '';
     case 'roles':

@@ -76,6 +76,29 @@ export const configSchema = z
     ADMIN_PASSWORD: z.string().min(1).max(256).optional(),
     DEMO_SEED: booleanFromEnv.optional(),
 
+    TELEMETRY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    ROLLUP_15M_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
+    ROLLUP_1H_RETENTION_DAYS: z.coerce.number().int().min(1).max(7300).default(1100),
+    ROLLUP_1D_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(3650),
+    INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(5000),
+    INGEST_MAX_QUEUED: z.coerce.number().int().min(100).max(1_000_000).default(100_000),
+    INGEST_MAX_DELAY_MS: z.coerce.number().int().min(0).max(250).default(100),
+    DEVICE_OFFLINE_AFTER: duration.default(120),
+    MQTT_PORT: port.default(1883),
+    MQTT_HOST: z.string().min(1).default('0.0.0.0'),
+    MQTT_TLS_CERT: z.string().min(1).optional(),
+    MQTT_TLS_KEY: z.string().min(1).optional(),
+    MQTT_URL: z
+      .string()
+      .regex(/^(mqtts?|wss?|tcp|ssl):\/\//, 'must be an mqtt://, mqtts://, ws:// or wss:// URL')
+      .optional(),
+    MQTT_USERNAME: z.string().min(1).max(256).optional(),
+    MQTT_PASSWORD: z.string().min(1).max(256).optional(),
+    MQTT_SHARE_GROUP: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .default('ecogrid'),
+
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
     RATE_LIMIT_MAX_REQUESTS: z.coerce.number().int().min(1).max(1_000_000).default(600),
     LOGIN_RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(10_000).default(20),
@@ -87,7 +110,8 @@ export const configSchema = z
       .int()
       .min(1024)
       .max(64 * 1024 * 1024)
-      .default(1024 * 1024),
+      // HTTP ingest takes batches of up to 10,000 readings.
+      .default(4 * 1024 * 1024),
 
     SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(0),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
@@ -127,6 +151,13 @@ export const configSchema = z
         });
       }
     }
+    if (Boolean(config.MQTT_TLS_CERT) !== Boolean(config.MQTT_TLS_KEY)) {
+      context.addIssue({
+        code: 'custom',
+        path: [config.MQTT_TLS_CERT ? 'MQTT_TLS_KEY' : 'MQTT_TLS_CERT'],
+        message: 'MQTT_TLS_CERT and MQTT_TLS_KEY go together',
+      });
+    }
     if (config.NODE_ENV === 'production' && origins.includes('*')) {
       context.addIssue({
         code: 'custom',
@@ -152,6 +183,8 @@ const SECRET_VARIABLES = new Set([
   'REDIS_URL',
   'JWT_SECRET',
   'ADMIN_PASSWORD',
+  'MQTT_URL',
+  'MQTT_PASSWORD',
 ]);
 
 export class ConfigError extends Error {

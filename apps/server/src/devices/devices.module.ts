@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SitesModule } from '../sites/sites.module.js';
+import { DeviceAuthService } from './device-auth.service.js';
 import { DeviceImportService } from './device-import.service.js';
 import { DevicesController } from './devices.controller.js';
 import { DevicesRepository } from './devices.repository.js';
@@ -8,7 +9,7 @@ import { DevicesService } from './devices.service.js';
 @Module({
   imports: [SitesModule],
   controllers: [DevicesController],
-  providers: [DevicesRepository, DevicesService, DeviceImportService],
-  exports: [DevicesRepository],
+  providers: [DevicesRepository, DevicesService, DeviceImportService, DeviceAuthService],
+  exports: [DevicesRepository, DeviceAuthService],
 })
 export class DevicesModule {}
