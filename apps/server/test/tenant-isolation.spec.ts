@@ -128,7 +128,6 @@ describe.each(testEngines())('tenant isolation in the database on %s', (engine) 
         'devices',
         'device_credentials',
         'readings',
-        'rollup_dirty',
         'ingest_dead_letters',
       ]),
     );
