@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { MqttModule } from './mqtt/mqtt.module.js';
 import { ProfileModule } from './profile/profile.module.js';
 import { DevicesModule } from './devices/devices.module.js';
 import { SeedModule } from './seed/seed.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         DevicesModule,
         TelemetryModule,
         IngestModule,
+        MqttModule,
         ...(options.imports ?? []),
       ],
     };

@@ -6,6 +6,7 @@ import { Database, DatabaseUnreachableError, RuntimeRoleError } from './database
 import { DataDirLockedError } from './database/embedded/data-dir-lock.js';
 import { MigrationFailedError, SchemaNewerThanCodeError } from './database/migrations.js';
 import { prepareDatabase } from './database/prepare.js';
+import { EmbeddedBrokerService } from './mqtt/embedded-broker.service.js';
 import { SeedService, type SeededCredentials } from './seed/seed.service.js';
 import { createServer, shutdown } from './server.js';
 
@@ -36,6 +37,12 @@ function publicUrl(config: AppConfig, port: number): string {
   if (config.PUBLIC_URL) return config.PUBLIC_URL.replace(/\/$/, '');
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   return `http://${host}:${port}`;
+}
+
+function mqttLines(embeddedUrl: string | undefined, externalUrl: string | undefined): string[] {
+  if (embeddedUrl) return [`  MQTT:      ${embeddedUrl} (embedded broker; devices sign in with their id and secret)`];
+  if (externalUrl) return [`  MQTT:      external broker ${externalUrl.replace(/\/\/[^@/]*@/, '//')}`];
+  return [];
 }
 
 function credentialLines(seeded: SeededCredentials[]): string[] {
@@ -94,6 +101,7 @@ async function main(): Promise<void> {
       `  EcoGrid EMS is running at ${url}`,
       `  API docs:  ${url}/api/docs`,
       `  Database:  ${database.engine === 'embedded' ? `embedded PostgreSQL in ${database.target.replace(/^embedded /, '')}` : database.target}`,
+      ...mqttLines(app.get(EmbeddedBrokerService).url, config.MQTT_URL),
       ...credentialLines(seeded),
       '',
     ].join('\n') + '\n',

@@ -21,7 +21,14 @@ export async function createTestApp(
   environment: Record<string, string> = {},
   webRoot?: string,
 ): Promise<TestApp> {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', ...environment });
+  // MQTT_PORT 0: each app's embedded broker on a free port, so test files never collide.
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    MQTT_PORT: '0',
+    MQTT_HOST: '127.0.0.1',
+    ...environment,
+  });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {

@@ -42,6 +42,7 @@ describe.each(testEngines())('HTTP edge on %s', (engine) => {
       'database',
       'migrations',
       'ingest',
+      'mqtt',
     ]);
     for (const dependency of report.dependencies) {
       expect(dependency.status).toBe('up');

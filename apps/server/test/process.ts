@@ -24,6 +24,8 @@ export function spawnServer(entry: string, env: Record<string, string>): ServerP
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
       PORT: '0',
+      MQTT_PORT: '0',
+      MQTT_HOST: '127.0.0.1',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

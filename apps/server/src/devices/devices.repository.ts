@@ -161,6 +161,40 @@ export class DevicesRepository {
     return Number(result.numUpdatedRows);
   }
 
+  /** Sets a device's status; returns it with the previous one when it changed. */
+  async setStatus(
+    trx: ScopedTransaction,
+    deviceId: string,
+    status: 'online' | 'offline',
+  ): Promise<{ tenantId: string; siteId: string; previous: string } | undefined> {
+    const result = await sql<{ tenant_id: string; site_id: string; previous: string }>`
+      with before as (select id, status from devices where id = ${deviceId} for update)
+      update devices d
+      set status = ${status}, last_seen_at = case when ${status} = 'online' then now() else d.last_seen_at end
+      from before
+      where d.id = before.id and before.status is distinct from ${status}
+      returning d.tenant_id, d.site_id, before.status as previous`.execute(trx);
+    const row = result.rows[0];
+    return row
+      ? { tenantId: row.tenant_id, siteId: row.site_id, previous: row.previous }
+      : undefined;
+  }
+
+  /** Marks offline every online device not heard from since `silentSince`; returns them. */
+  async markSilentOffline(
+    trx: ScopedTransaction,
+    silentSince: Date,
+  ): Promise<{ deviceId: string; tenantId: string; siteId: string }[]> {
+    const rows = await trx
+      .updateTable('devices')
+      .set({ status: 'offline' })
+      .where('status', '=', 'online')
+      .where('last_seen_at', '<', silentSince)
+      .returning(['id', 'tenant_id', 'site_id'])
+      .execute();
+    return rows.map((row) => ({ deviceId: row.id, tenantId: row.tenant_id, siteId: row.site_id }));
+  }
+
   /** For device authentication, before any tenant is known (MQTT CONNECT, HTTP ingest). */
   identity(trx: ScopedTransaction, deviceId: string): Promise<DeviceIdentity | undefined> {
     return trx
