@@ -40,8 +40,12 @@ function publicUrl(config: AppConfig, port: number): string {
 }
 
 function mqttLines(embeddedUrl: string | undefined, externalUrl: string | undefined): string[] {
-  if (embeddedUrl) return [`  MQTT:      ${embeddedUrl} (embedded broker; devices sign in with their id and secret)`];
-  if (externalUrl) return [`  MQTT:      external broker ${externalUrl.replace(/\/\/[^@/]*@/, '//')}`];
+  if (embeddedUrl)
+    return [
+      `  MQTT:      ${embeddedUrl} (embedded broker; devices sign in with their id and secret)`,
+    ];
+  if (externalUrl)
+    return [`  MQTT:      external broker ${externalUrl.replace(/\/\/[^@/]*@/, '//')}`];
   return [];
 }
 

@@ -30,6 +30,13 @@ const ENDS_SESSION = new Set(['POST /api/v1/auth/logout', 'POST /api/v1/auth/log
 
 type Expected = 'allowed' | 'unauthenticated' | 'forbidden' | 'not found';
 
+/** Valid query strings for routes that require one, so the answer is about access, not input. */
+const SAMPLE_QUERIES: Record<string, string> = {
+  'GET /api/v1/devices/:id/telemetry':
+    'metrics=power_kw&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z',
+  'GET /api/v1/sites/:id/energy': 'from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z',
+};
+
 /** What the matrix says this principal gets from this route. */
 function expectedOutcome(rule: AccessRule, principal: PrincipalName, path: string): Expected {
   if (rule.kind === 'public') return 'allowed';
@@ -128,7 +135,7 @@ describe.each(testEngines())(
               : (session?.headers ?? {});
           const response = await testApp.app.inject({
             method: method as 'GET',
-            url: path.replace('{id}', id),
+            url: `${path.replace('{id}', id)}${SAMPLE_QUERIES[key] ? `?${SAMPLE_QUERIES[key]}` : ''}`,
             headers,
             ...(method === 'GET' || method === 'DELETE' ? {} : { payload: {} }),
           });

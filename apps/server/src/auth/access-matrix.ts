@@ -90,6 +90,12 @@ export const ACCESS_MATRIX = {
   'DELETE /api/v1/devices/:id': TENANT_ADMIN,
   'POST /api/v1/devices/:id/credentials': TENANT_ADMIN,
 
+  'GET /api/v1/devices/:id/telemetry': TENANT_READ,
+  'GET /api/v1/devices/:id/latest': TENANT_READ,
+  'GET /api/v1/sites/:id/energy': TENANT_READ,
+  'GET /api/v1/fleet/summary': TENANT_READ,
+  'GET /api/v1/ingest/dead-letters': TENANT_ADMIN,
+
   'POST /api/v1/ingest': DEVICE,
 
   'GET /api/v1/audit': TENANT_ADMIN,

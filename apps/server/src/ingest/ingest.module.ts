@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DevicesModule } from '../devices/devices.module.js';
 import { HealthModule } from '../health/health.module.js';
 import { TelemetryModule } from '../telemetry/telemetry.module.js';
+import { DeadLettersController } from './dead-letters.controller.js';
 import { DeadLettersRepository } from './dead-letters.repository.js';
 import { IngestController } from './ingest.controller.js';
 import { IngestMetrics } from './ingest.metrics.js';
@@ -9,7 +10,7 @@ import { IngestService } from './ingest.service.js';
 
 @Module({
   imports: [DevicesModule, TelemetryModule, HealthModule],
-  controllers: [IngestController],
+  controllers: [IngestController, DeadLettersController],
   providers: [DeadLettersRepository, IngestMetrics, IngestService],
   exports: [IngestService],
 })
