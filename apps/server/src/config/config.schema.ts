@@ -94,6 +94,10 @@ export const configSchema = z
       .optional(),
     MQTT_USERNAME: z.string().min(1).max(256).optional(),
     MQTT_PASSWORD: z.string().min(1).max(256).optional(),
+    MQTT_CLIENT_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .optional(),
     MQTT_SHARE_GROUP: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,64}$/)

@@ -15,6 +15,8 @@ export const REJECT_REASONS = [
   'bad_timestamp',
   'bad_topic',
   'too_many_readings',
+  // Through an external broker: a device the server does not know, or on another site's topic.
+  'unknown_device',
 ] as const;
 
 export type RejectReason = (typeof REJECT_REASONS)[number];

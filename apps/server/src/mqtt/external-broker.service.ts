@@ -1,0 +1,155 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import mqtt, { type MqttClient } from 'mqtt';
+import { hostname } from 'node:os';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.schema.js';
+import type { AuthenticatedDevice } from '../devices/device-auth.service.js';
+import { DevicesRepository } from '../devices/devices.repository.js';
+import { DeviceStatusService } from '../devices/device-status.service.js';
+import { HealthService } from '../health/health.service.js';
+import { badTopicRejection, parseTopic } from '../ingest/core/index.js';
+import { IngestService } from '../ingest/ingest.service.js';
+
+const IDENTITY_TTL_MS = 60_000;
+
+/**
+ * With MQTT_URL the broker is external (Mosquitto 2, EMQX 5): it authenticates devices and confines
+ * them to their topics (deploy/mosquitto). The server joins a shared subscription with a persistent
+ * session, so replicas split the load and nothing queued is lost while one restarts, and it sends
+ * PUBACK for a message only after its readings are committed (handleMessage is held until then).
+ */
+@Injectable()
+export class ExternalBrokerService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('mqtt');
+  private client: MqttClient | undefined;
+  private readonly identities = new Map<
+    string,
+    { device: AuthenticatedDevice | undefined; until: number }
+  >();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DevicesRepository) private readonly devices: DevicesRepository,
+    @Inject(IngestService) private readonly ingest: IngestService,
+    @Inject(DeviceStatusService) private readonly status: DeviceStatusService,
+    @Inject(HealthService) private readonly health: HealthService,
+  ) {}
+
+  onModuleInit(): void {
+    if (!this.config.MQTT_URL) return;
+    const group = this.config.MQTT_SHARE_GROUP;
+    const client = mqtt.connect(this.config.MQTT_URL, {
+      // Stable per replica: the broker keeps its session (and queued messages) across restarts.
+      clientId:
+        this.config.MQTT_CLIENT_ID ??
+        `ecogrid-server-${hostname().slice(0, 40)}-${this.config.PORT}`,
+      clean: false,
+      protocolVersion: 5,
+      properties: { sessionExpiryInterval: 3600 },
+      reconnectPeriod: 1000,
+      ...(this.config.MQTT_USERNAME ? { username: this.config.MQTT_USERNAME } : {}),
+      ...(this.config.MQTT_PASSWORD ? { password: this.config.MQTT_PASSWORD } : {}),
+    });
+    client.handleMessage = (packet, done) => {
+      this.handle(packet.topic, Buffer.from(packet.payload)).then(
+        () => done(),
+        (error: unknown) => {
+          // No PUBACK: the broker redelivers after the reconnect this error causes.
+          this.logger.warn(
+            { err: error },
+            'could not ingest a message; reconnecting for redelivery',
+          );
+          done(error as Error);
+          client.reconnect();
+        },
+      );
+    };
+    client.on('connect', () => {
+      this.logger.log(`connected to the external broker; shared subscription group "${group}"`);
+      client.subscribe(
+        [
+          `$share/${group}/sites/+/devices/+/telemetry`,
+          `$share/${group}/sites/+/devices/+/telemetry/+`,
+          `$share/${group}/sites/+/devices/+/status`,
+        ],
+        { qos: 1 },
+        (error) => {
+          if (error) this.logger.error({ err: error }, 'subscription failed');
+        },
+      );
+    });
+    client.on('error', (error) =>
+      this.logger.warn({ err: error.message }, 'broker connection error'),
+    );
+    this.client = client;
+    this.health.register('mqtt', () => {
+      if (!client.connected)
+        return Promise.reject(
+          new Error(`not connected to ${this.config.MQTT_URL!.replace(/\/\/[^@/]*@/, '//')}`),
+        );
+      return Promise.resolve('connected to the external broker');
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client?.endAsync();
+  }
+
+  private async handle(topic: string, payload: Buffer): Promise<void> {
+    const parsed = parseTopic(topic);
+    if (!parsed.ok) {
+      await this.ingest.reject(null, [badTopicRejection(topic, parsed.detail, null)], 'mqtt');
+      return;
+    }
+    const device = await this.identity(parsed.topic.deviceId);
+    if (!device || device.siteId !== parsed.topic.siteId) {
+      await this.ingest.reject(
+        device?.tenantId ?? null,
+        [
+          {
+            reason: 'unknown_device',
+            detail: `no device ${parsed.topic.deviceId} on site ${parsed.topic.siteId}`,
+            deviceId: null,
+          },
+        ],
+        'mqtt',
+      );
+      return;
+    }
+    if (parsed.topic.kind === 'status') {
+      const value = payload.toString('utf8').trim();
+      if (value === 'online' || value === 'offline')
+        await this.status.report(device.deviceId, value, 'status_topic');
+      return;
+    }
+    if (parsed.topic.kind === 'telemetry' || parsed.topic.kind === 'telemetry_metric') {
+      await this.ingest.ingest(device, {
+        payload,
+        ...(parsed.topic.kind === 'telemetry_metric' ? { metric: parsed.topic.metric } : {}),
+        receivedAt: new Date(),
+        transport: 'mqtt',
+      });
+    }
+  }
+
+  /** The broker vouched for the sender; the server still maps it to its tenant and site. */
+  private async identity(deviceId: string): Promise<AuthenticatedDevice | undefined> {
+    const cached = this.identities.get(deviceId);
+    if (cached && cached.until > Date.now()) return cached.device;
+    const row = await this.devices.transaction('platform', (trx) =>
+      this.devices.identity(trx, deviceId),
+    );
+    const device = row
+      ? { deviceId: row.deviceId, tenantId: row.tenantId, siteId: row.siteId }
+      : undefined;
+    if (this.identities.size > 100_000) this.identities.clear();
+    this.identities.set(deviceId, { device, until: Date.now() + IDENTITY_TTL_MS });
+    return device;
+  }
+}
