@@ -29,13 +29,3 @@ export function runTick(
     }
   }
 }
-
-/**
- * Seconds since the previous tick, measured rather than assumed so the energy counters stay
- * right when the event loop is late; capped so a suspended laptop does not integrate hours of
- * power in one step.
- */
-export function elapsedSeconds(previousMs: number, nowMs: number, intervalMs: number): number {
-  const maximumMs = intervalMs * 10;
-  return Math.min(Math.max(nowMs - previousMs, 1), maximumMs) / 1_000;
-}

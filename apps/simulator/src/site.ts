@@ -1,13 +1,40 @@
 import type { TelemetryMessage } from '@ecogrid/contracts';
 import { type BatterySpec, assertValidBatterySpec, stepBattery } from './physics/battery.js';
-import { type HouseholdProfile, householdLoadKw, localHourOf } from './physics/load.js';
+import { type CommercialLoadProfile, commercialLoadKw } from './physics/commercial-load.js';
+import {
+  type EvChargerSpec,
+  type EvSession,
+  phaseCurrentA,
+  stepEvCharger,
+} from './physics/ev-charger.js';
+import { type HeatPumpSpec, operateHeatPump } from './physics/heat-pump.js';
+import { type HouseholdProfile, householdLoadKw, localTimeOf } from './physics/load.js';
 import { type PvArraySpec, pvOutputKw } from './physics/pv.js';
 import { type RandomSource, standardNormal } from './physics/random.js';
 import { solarElevationDeg } from './physics/solar-position.js';
+import {
+  type Climate,
+  climateTemperatureC,
+  nextTemperatureAnomalyC,
+  typicalAnomaly,
+} from './physics/temperature.js';
 import { type CloudModel, nextCloudiness } from './physics/weather.js';
 import { roundTo } from './rounding.js';
 
-export type DeviceKind = 'pv_inverter' | 'battery' | 'grid_meter';
+/** The device types the simulator has physics for (a subset of the platform's device types). */
+export const SIMULATED_DEVICE_KINDS = [
+  'grid_meter',
+  'pv_inverter',
+  'battery',
+  'ev_charger',
+  'heat_pump',
+  'load',
+] as const;
+export type DeviceKind = (typeof SIMULATED_DEVICE_KINDS)[number];
+
+export function isSimulatedKind(type: string): type is DeviceKind {
+  return (SIMULATED_DEVICE_KINDS as readonly string[]).includes(type);
+}
 
 export interface SiteDevice {
   siteId: string;
@@ -15,31 +42,46 @@ export interface SiteDevice {
   kind: DeviceKind;
 }
 
+export type DeviceSpec =
+  | { kind: 'pv_inverter'; deviceId: string; pvArray: PvArraySpec }
+  | { kind: 'battery'; deviceId: string; battery: BatterySpec; initialSocPct: number }
+  | { kind: 'grid_meter'; deviceId: string }
+  | { kind: 'ev_charger'; deviceId: string; charger: EvChargerSpec }
+  | { kind: 'heat_pump'; deviceId: string; heatPump: HeatPumpSpec }
+  | { kind: 'load'; deviceId: string; profile: CommercialLoadProfile };
+
 export interface SiteSpec {
   siteId: string;
-  /** IANA zone: the household lives by local time, DST included. */
+  /** IANA zone: people live and work by local time, DST included. */
   timeZone: string;
   latitudeDeg: number;
   /** East-positive. */
   longitudeDeg: number;
-  pvArray: PvArraySpec;
-  battery: BatterySpec;
-  household: HouseholdProfile;
+  /**
+   * Consumption behind the grid meter that no device of the site measures (a household's
+   * appliances), or null when a `load` device meters the building.
+   */
+  household: HouseholdProfile | null;
   clouds: CloudModel;
-  initialSocPct: number;
-  deviceIds: Record<DeviceKind, string>;
+  climate: Climate;
+  devices: DeviceSpec[];
 }
 
 /** One instant of the site's power balance, signs as in OpenEMS. */
 export interface SitePowerFlows {
-  /** Household consumption, ≥ 0. */
-  loadKw: number;
+  /** All loads together, ≥ 0: household + EV chargers + heat pumps + commercial loads. */
+  consumptionKw: number;
   /** PV production, ≥ 0. */
   productionKw: number;
   /** > 0 discharge, < 0 charge. */
   batteryKw: number;
   /** > 0 import, < 0 export. */
   gridKw: number;
+  /** The parts of the consumption. */
+  householdKw: number;
+  evKw: number;
+  heatPumpKw: number;
+  commercialKw: number;
 }
 
 export interface DeviceTelemetry extends SiteDevice {
@@ -48,102 +90,306 @@ export interface DeviceTelemetry extends SiteDevice {
 
 export interface SiteStep {
   flows: SitePowerFlows;
-  socPct: number;
   cloudiness: number;
+  outdoorTemperatureC: number;
   telemetry: DeviceTelemetry[];
 }
+
+/** What a device must remember across restarts so its counters keep growing: metric → value. */
+export type DeviceSnapshot = Record<string, number>;
 
 const NOMINAL_VOLTAGE_V = 230;
 const NOMINAL_FREQUENCY_HZ = 50;
 
+interface PvState {
+  spec: Extract<DeviceSpec, { kind: 'pv_inverter' }>;
+  energyKwh: number;
+}
+interface BatteryState {
+  spec: Extract<DeviceSpec, { kind: 'battery' }>;
+  socPct: number;
+  chargedKwh: number;
+  dischargedKwh: number;
+}
+interface MeterState {
+  spec: Extract<DeviceSpec, { kind: 'grid_meter' }>;
+  importedKwh: number;
+  exportedKwh: number;
+}
+interface EvState {
+  spec: Extract<DeviceSpec, { kind: 'ev_charger' }>;
+  session: EvSession | null;
+  energyKwh: number;
+}
+interface HeatPumpState {
+  spec: Extract<DeviceSpec, { kind: 'heat_pump' }>;
+  energyKwh: number;
+}
+interface LoadState {
+  spec: Extract<DeviceSpec, { kind: 'load' }>;
+  energyKwh: number;
+}
+
+/** Finite and not negative: what a counter or a state of charge read back may be. */
+function restorable(value: number | undefined): value is number {
+  return value !== undefined && Number.isFinite(value) && value >= 0;
+}
+
 /**
- * A home with one PV inverter, one battery and one grid meter. The battery runs the usual
- * self-consumption strategy (cover the deficit, store the surplus); the grid takes the rest, so
- * consumption = production + grid + battery holds at every step.
+ * A site: PV inverters, batteries, at most one grid meter, EV chargers, heat pumps and commercial
+ * loads, plus the household consumption no device measures. Batteries run the usual
+ * self-consumption strategy (cover the deficit, store the surplus, in device order); the grid
+ * takes the rest, so consumption = production + grid + battery holds at every step.
  *
- * Counters start at zero each time the simulator starts, as after a meter replacement; keeping
- * them across restarts needs persisted state and comes with the fleet simulator.
+ * Energy counters only grow. They start at zero unless restored from a snapshot of an earlier
+ * run, so a restart looks to the platform like a device that kept counting.
  */
 export class SimulatedSite {
-  private socPct: number;
   private cloudiness: number;
-  private producedKwh = 0;
-  private importedKwh = 0;
-  private exportedKwh = 0;
-  private chargedKwh = 0;
-  private dischargedKwh = 0;
+  private temperatureAnomalyC = 0;
+  private readonly pvs: PvState[] = [];
+  private readonly batteries: BatteryState[] = [];
+  private readonly meters: MeterState[] = [];
+  private readonly chargers: EvState[] = [];
+  private readonly heatPumps: HeatPumpState[] = [];
+  private readonly loads: LoadState[] = [];
 
   constructor(
     readonly spec: SiteSpec,
     private readonly random: RandomSource,
   ) {
-    assertValidBatterySpec(spec.battery);
-    this.socPct = spec.initialSocPct;
+    const ids = new Set<string>();
+    for (const device of spec.devices) {
+      if (ids.has(device.deviceId)) {
+        throw new RangeError(`site ${spec.siteId}: device id ${device.deviceId} appears twice`);
+      }
+      ids.add(device.deviceId);
+      switch (device.kind) {
+        case 'pv_inverter':
+          this.pvs.push({ spec: device, energyKwh: 0 });
+          break;
+        case 'battery':
+          assertValidBatterySpec(device.battery);
+          this.batteries.push({
+            spec: device,
+            socPct: Math.min(100, Math.max(0, device.initialSocPct)),
+            chargedKwh: 0,
+            dischargedKwh: 0,
+          });
+          break;
+        case 'grid_meter':
+          this.meters.push({ spec: device, importedKwh: 0, exportedKwh: 0 });
+          break;
+        case 'ev_charger':
+          this.chargers.push({ spec: device, session: null, energyKwh: 0 });
+          break;
+        case 'heat_pump':
+          this.heatPumps.push({ spec: device, energyKwh: 0 });
+          break;
+        case 'load':
+          this.loads.push({ spec: device, energyKwh: 0 });
+          break;
+      }
+    }
+    if (this.meters.length > 1) {
+      throw new RangeError(
+        `site ${spec.siteId}: at most one grid meter, got ${this.meters.length}`,
+      );
+    }
     this.cloudiness = spec.clouds.meanCloudiness;
   }
 
   get devices(): SiteDevice[] {
-    const { siteId, deviceIds } = this.spec;
-    return (Object.keys(deviceIds) as DeviceKind[]).map((kind) => ({
-      siteId,
-      deviceId: deviceIds[kind],
-      kind,
-    }));
+    const { siteId } = this.spec;
+    return this.spec.devices.map(({ deviceId, kind }) => ({ siteId, deviceId, kind }));
   }
 
   /** Advances the site by `dtSeconds` ending at `at` and reports what each device measured. */
   step(at: Date, dtSeconds: number): SiteStep {
-    const { spec } = this;
-    this.cloudiness = nextCloudiness(spec.clouds, this.cloudiness, dtSeconds, this.random);
-
-    const elevationDeg = solarElevationDeg(spec.latitudeDeg, spec.longitudeDeg, at);
-    const productionKw = pvOutputKw(spec.pvArray, elevationDeg, this.cloudiness);
-    const loadKw = householdLoadKw(localHourOf(at, spec.timeZone), spec.household, this.random);
-
-    const battery = stepBattery(spec.battery, this.socPct, loadKw - productionKw, dtSeconds);
-    this.socPct = battery.socPct;
-    const batteryKw = battery.powerKw;
-    const gridKw = loadKw - productionKw - batteryKw;
-
+    if (!(dtSeconds > 0) || !Number.isFinite(dtSeconds)) {
+      throw new RangeError(`dtSeconds must be a positive finite number, got ${dtSeconds}`);
+    }
+    const { spec, random } = this;
     const hours = dtSeconds / 3_600;
-    this.producedKwh += productionKw * hours;
-    this.importedKwh += Math.max(0, gridKw) * hours;
-    this.exportedKwh += Math.max(0, -gridKw) * hours;
-    this.dischargedKwh += Math.max(0, batteryKw) * hours;
-    this.chargedKwh += Math.max(0, -batteryKw) * hours;
+    const atMs = at.getTime();
 
-    // Values are rounded to what a real meter resolves (1 W, 1 Wh); this also keeps payloads short.
+    // The environment: sky, air temperature, local time.
+    this.cloudiness = nextCloudiness(spec.clouds, this.cloudiness, dtSeconds, random);
+    this.temperatureAnomalyC = nextTemperatureAnomalyC(
+      typicalAnomaly,
+      this.temperatureAnomalyC,
+      dtSeconds,
+      random,
+    );
+    const outdoorC =
+      climateTemperatureC(spec.climate, spec.longitudeDeg, at, this.cloudiness) +
+      this.temperatureAnomalyC;
+    const elevationDeg = solarElevationDeg(spec.latitudeDeg, spec.longitudeDeg, at);
+    const local = localTimeOf(at, spec.timeZone);
+
+    const telemetry = new Map<string, Record<string, number>>();
+
+    let productionKw = 0;
+    for (const pv of this.pvs) {
+      const powerKw = pvOutputKw(pv.spec.pvArray, elevationDeg, this.cloudiness);
+      pv.energyKwh += powerKw * hours;
+      productionKw += powerKw;
+      telemetry.set(pv.spec.deviceId, {
+        power_kw: roundTo(powerKw, 3),
+        energy_kwh: roundTo(pv.energyKwh, 3),
+      });
+    }
+
+    const householdKw = spec.household ? householdLoadKw(local.hour, spec.household, random) : 0;
+
+    let evKw = 0;
+    for (const charger of this.chargers) {
+      const { charger: chargerSpec } = charger.spec;
+      const result = stepEvCharger(
+        chargerSpec,
+        charger.session,
+        atMs,
+        local.hour,
+        dtSeconds,
+        random,
+      );
+      charger.session = result.session;
+      charger.energyKwh += result.powerKw * hours;
+      evKw += result.powerKw;
+      const metrics: Record<string, number> = {
+        power_kw: roundTo(result.powerKw, 3),
+        energy_kwh: roundTo(charger.energyKwh, 3),
+        current_a: roundTo(phaseCurrentA(result.powerKw, chargerSpec.phases), 1),
+      };
+      if (result.session) metrics.vehicle_soc_pct = roundTo(result.session.socPct, 1);
+      telemetry.set(charger.spec.deviceId, metrics);
+    }
+
+    let heatPumpKw = 0;
+    for (const heatPump of this.heatPumps) {
+      const operation = operateHeatPump(heatPump.spec.heatPump, outdoorC, local.hour);
+      heatPump.energyKwh += operation.electricKw * hours;
+      heatPumpKw += operation.electricKw;
+      telemetry.set(heatPump.spec.deviceId, {
+        power_kw: roundTo(operation.electricKw, 3),
+        energy_kwh: roundTo(heatPump.energyKwh, 3),
+        heat_output_kw: roundTo(operation.heatKw, 3),
+        outdoor_temperature_c: roundTo(outdoorC, 1),
+        flow_temperature_c: roundTo(operation.flowTemperatureC, 1),
+      });
+    }
+
+    let commercialKw = 0;
+    for (const load of this.loads) {
+      const powerKw = commercialLoadKw(load.spec.profile, local.isoWeekday, local.hour, random);
+      load.energyKwh += powerKw * hours;
+      commercialKw += powerKw;
+      telemetry.set(load.spec.deviceId, {
+        power_kw: roundTo(powerKw, 3),
+        energy_kwh: roundTo(load.energyKwh, 3),
+      });
+    }
+
+    const consumptionKw = householdKw + evKw + heatPumpKw + commercialKw;
+
+    // Self-consumption: the batteries, in turn, cover the deficit or store the surplus.
+    let batteryKw = 0;
+    for (const battery of this.batteries) {
+      const setpointKw = consumptionKw - productionKw - batteryKw;
+      const result = stepBattery(battery.spec.battery, battery.socPct, setpointKw, dtSeconds);
+      battery.socPct = result.socPct;
+      battery.dischargedKwh += Math.max(0, result.powerKw) * hours;
+      battery.chargedKwh += Math.max(0, -result.powerKw) * hours;
+      batteryKw += result.powerKw;
+      telemetry.set(battery.spec.deviceId, {
+        power_kw: roundTo(result.powerKw, 3),
+        soc_pct: roundTo(battery.socPct, 2),
+        charge_kwh: roundTo(battery.chargedKwh, 3),
+        discharge_kwh: roundTo(battery.dischargedKwh, 3),
+      });
+    }
+
+    const gridKw = consumptionKw - productionKw - batteryKw;
+    for (const meter of this.meters) {
+      meter.importedKwh += Math.max(0, gridKw) * hours;
+      meter.exportedKwh += Math.max(0, -gridKw) * hours;
+      // Values are rounded to what a real meter resolves (1 W, 1 Wh); this also keeps payloads short.
+      telemetry.set(meter.spec.deviceId, {
+        power_kw: roundTo(gridKw, 3),
+        import_kwh: roundTo(meter.importedKwh, 3),
+        export_kwh: roundTo(meter.exportedKwh, 3),
+        voltage_v: roundTo(NOMINAL_VOLTAGE_V + 1.5 * standardNormal(random), 1),
+        frequency_hz: roundTo(NOMINAL_FREQUENCY_HZ + 0.015 * standardNormal(random), 3),
+      });
+    }
+
     const ts = at.toISOString();
-    const telemetryOf = (kind: DeviceKind, metrics: Record<string, number>): DeviceTelemetry => ({
-      siteId: spec.siteId,
-      deviceId: spec.deviceIds[kind],
-      kind,
-      message: { ts, metrics },
-    });
-
     return {
-      flows: { loadKw, productionKw, batteryKw, gridKw },
-      socPct: this.socPct,
+      flows: {
+        consumptionKw,
+        productionKw,
+        batteryKw,
+        gridKw,
+        householdKw,
+        evKw,
+        heatPumpKw,
+        commercialKw,
+      },
       cloudiness: this.cloudiness,
-      telemetry: [
-        telemetryOf('pv_inverter', {
-          power_kw: roundTo(productionKw, 3),
-          energy_kwh: roundTo(this.producedKwh, 3),
-        }),
-        telemetryOf('battery', {
-          power_kw: roundTo(batteryKw, 3),
-          soc_pct: roundTo(this.socPct, 2),
-          charge_kwh: roundTo(this.chargedKwh, 3),
-          discharge_kwh: roundTo(this.dischargedKwh, 3),
-        }),
-        telemetryOf('grid_meter', {
-          power_kw: roundTo(gridKw, 3),
-          import_kwh: roundTo(this.importedKwh, 3),
-          export_kwh: roundTo(this.exportedKwh, 3),
-          voltage_v: roundTo(NOMINAL_VOLTAGE_V + 1.5 * standardNormal(this.random), 1),
-          frequency_hz: roundTo(NOMINAL_FREQUENCY_HZ + 0.015 * standardNormal(this.random), 3),
-        }),
-      ],
+      outdoorTemperatureC: outdoorC,
+      // In the site's device order, whatever order the physics ran in.
+      telemetry: this.spec.devices.map(({ deviceId, kind }) => ({
+        siteId: spec.siteId,
+        deviceId,
+        kind,
+        message: { ts, metrics: telemetry.get(deviceId) ?? {} },
+      })),
     };
+  }
+
+  /** Counters and states of charge, by device id, to carry over to the next run. */
+  snapshot(): Record<string, DeviceSnapshot> {
+    const result: Record<string, DeviceSnapshot> = {};
+    for (const pv of this.pvs) result[pv.spec.deviceId] = { energy_kwh: pv.energyKwh };
+    for (const battery of this.batteries) {
+      result[battery.spec.deviceId] = {
+        soc_pct: battery.socPct,
+        charge_kwh: battery.chargedKwh,
+        discharge_kwh: battery.dischargedKwh,
+      };
+    }
+    for (const meter of this.meters) {
+      result[meter.spec.deviceId] = {
+        import_kwh: meter.importedKwh,
+        export_kwh: meter.exportedKwh,
+      };
+    }
+    for (const device of [...this.chargers, ...this.heatPumps, ...this.loads]) {
+      result[device.spec.deviceId] = { energy_kwh: device.energyKwh };
+    }
+    return result;
+  }
+
+  /** Continues from an earlier run's snapshot; unknown devices and implausible values are ignored. */
+  restore(snapshot: Readonly<Record<string, DeviceSnapshot | undefined>>): void {
+    const counter = (deviceId: string, metric: string, current: number): number => {
+      const value = snapshot[deviceId]?.[metric];
+      return restorable(value) ? Math.max(current, value) : current;
+    };
+    for (const pv of this.pvs) pv.energyKwh = counter(pv.spec.deviceId, 'energy_kwh', pv.energyKwh);
+    for (const battery of this.batteries) {
+      const { deviceId } = battery.spec;
+      const socPct = snapshot[deviceId]?.soc_pct;
+      if (restorable(socPct)) battery.socPct = Math.min(100, socPct);
+      battery.chargedKwh = counter(deviceId, 'charge_kwh', battery.chargedKwh);
+      battery.dischargedKwh = counter(deviceId, 'discharge_kwh', battery.dischargedKwh);
+    }
+    for (const meter of this.meters) {
+      meter.importedKwh = counter(meter.spec.deviceId, 'import_kwh', meter.importedKwh);
+      meter.exportedKwh = counter(meter.spec.deviceId, 'export_kwh', meter.exportedKwh);
+    }
+    for (const device of [...this.chargers, ...this.heatPumps, ...this.loads]) {
+      device.energyKwh = counter(device.spec.deviceId, 'energy_kwh', device.energyKwh);
+    }
   }
 }

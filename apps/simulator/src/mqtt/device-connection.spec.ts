@@ -21,6 +21,26 @@ describe('deviceClientOptions', () => {
     });
     expect(options.clientId).toContain('pv-1');
   });
+
+  it('connects as the platform wants: device id as client id and username, secret as password', () => {
+    const options = deviceClientOptions({ siteId: 'site-1', deviceId: 'pv-1', secret: 's3cret' });
+
+    expect(options).toMatchObject({
+      clientId: 'pv-1',
+      username: 'pv-1',
+      password: 's3cret',
+      protocolVersion: 4,
+      clean: true,
+    });
+  });
+
+  it('leaves reconnecting to its owner, so one scheduler paces the whole fleet', () => {
+    const options = deviceClientOptions({ siteId: 'site-1', deviceId: 'pv-1' });
+
+    expect(options.reconnectPeriod).toBe(0);
+    expect(options.manualConnect).toBe(true);
+    expect(options).not.toHaveProperty('username');
+  });
 });
 
 /** Resolves with the next message on `topic`, retained ones included. */
@@ -115,7 +135,7 @@ describe.skipIf(!brokerUrl)('DeviceConnection against a real broker', () => {
 
     const device = await connectAsync(brokerUrl!, {
       ...deviceClientOptions(identity),
-      reconnectPeriod: 0,
+      manualConnect: false,
     });
     const offline = nextMessage(observer, statusTopic);
     // Drop the TCP connection as a crash or power cut would: no DISCONNECT packet is sent.

@@ -3,6 +3,7 @@ import {
   type HouseholdProfile,
   householdLoadKw,
   localHourOf,
+  localTimeOf,
   meanHouseholdLoadKw,
   typicalHousehold,
 } from './load.js';
@@ -80,5 +81,21 @@ describe('localHourOf', () => {
       9,
     );
     expect(localHourOf(new Date('2025-03-30T01:00:00Z'), 'Europe/Berlin')).toBe(3);
+  });
+});
+
+describe('localTimeOf', () => {
+  it('gives the local ISO weekday, which changes at local midnight', () => {
+    // Saturday 23:30 UTC is already Sunday 01:30 in Berlin (summer time).
+    expect(localTimeOf(new Date('2025-06-21T23:30:00Z'), 'Europe/Berlin')).toEqual({
+      hour: 1.5,
+      isoWeekday: 7,
+    });
+    expect(localTimeOf(new Date('2025-06-21T23:30:00Z'), 'Europe/Lisbon').isoWeekday).toBe(7);
+    expect(localTimeOf(new Date('2025-06-21T23:30:00Z'), 'America/New_York')).toEqual({
+      hour: 19.5,
+      isoWeekday: 6,
+    });
+    expect(localTimeOf(new Date('2025-06-23T08:00:00Z'), 'Europe/Berlin').isoWeekday).toBe(1);
   });
 });

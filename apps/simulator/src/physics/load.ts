@@ -58,32 +58,57 @@ export function householdLoadKw(
   return Math.max(profile.baseLoadKw * MINIMUM_SHARE_OF_BASE, noisy);
 }
 
-const hourFormatters = new Map<string, Intl.DateTimeFormat>();
+const localTimeFormatters = new Map<string, Intl.DateTimeFormat>();
 
-function hourFormatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = hourFormatters.get(timeZone);
+function localTimeFormatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = localTimeFormatters.get(timeZone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US', {
       timeZone,
       hourCycle: 'h23',
+      weekday: 'short',
       hour: 'numeric',
       minute: 'numeric',
       second: 'numeric',
     });
-    hourFormatters.set(timeZone, formatter);
+    localTimeFormatters.set(timeZone, formatter);
   }
   return formatter;
 }
 
-/** Fractional wall-clock hour at `at` in an IANA time zone, DST included (e.g. 7.5 for 07:30). */
-export function localHourOf(at: Date, timeZone: string): number {
+const ISO_WEEKDAYS: Record<string, number> = {
+  Mon: 1,
+  Tue: 2,
+  Wed: 3,
+  Thu: 4,
+  Fri: 5,
+  Sat: 6,
+  Sun: 7,
+};
+
+export interface LocalTime {
+  /** Fractional wall-clock hour, 0 ≤ hour < 24. */
+  hour: number;
+  /** ISO weekday: 1 Monday … 7 Sunday. */
+  isoWeekday: number;
+}
+
+/** Wall-clock hour and weekday at `at` in an IANA time zone, DST included. */
+export function localTimeOf(at: Date, timeZone: string): LocalTime {
   let hour = 0;
   let minute = 0;
   let second = 0;
-  for (const part of hourFormatterFor(timeZone).formatToParts(at)) {
+  let isoWeekday = 1;
+  for (const part of localTimeFormatterFor(timeZone).formatToParts(at)) {
     if (part.type === 'hour') hour = Number(part.value);
     else if (part.type === 'minute') minute = Number(part.value);
     else if (part.type === 'second') second = Number(part.value);
+    else if (part.type === 'weekday') isoWeekday = ISO_WEEKDAYS[part.value] ?? 1;
   }
-  return hour + minute / 60 + second / 3_600;
+  return { hour: hour + minute / 60 + second / 3_600, isoWeekday };
+}
+
+/** Fractional wall-clock hour at `at` in an IANA time zone, DST included (e.g. 7.5 for 07:30). */
+export function localHourOf(at: Date, timeZone: string): number {
+  return localTimeOf(at, timeZone).hour;
 }

@@ -37,3 +37,16 @@ export function standardNormal(random: RandomSource): number {
 export function uniformBetween(random: RandomSource, minimum: number, maximum: number): number {
   return minimum + (maximum - minimum) * random();
 }
+
+/**
+ * A 32-bit seed from a text (FNV-1a), so that a device's physical parameters follow from its id
+ * and stay the same across restarts.
+ */
+export function hashString(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
