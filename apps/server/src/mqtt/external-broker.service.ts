@@ -17,6 +17,12 @@ import { badTopicRejection, parseTopic } from '../ingest/core/index.js';
 import { IngestService } from '../ingest/ingest.service.js';
 
 const IDENTITY_TTL_MS = 60_000;
+const RECEIVE_MAXIMUM = 2000;
+
+type SendPacket = (
+  packet: { cmd: string; messageId?: number },
+  callback?: (error?: Error) => void,
+) => void;
 
 /**
  * With MQTT_URL the broker is external (Mosquitto 2, EMQX 5): it authenticates devices and confines
@@ -51,25 +57,13 @@ export class ExternalBrokerService implements OnModuleInit, OnApplicationShutdow
         `ecogrid-server-${hostname().slice(0, 40)}-${this.config.PORT}`,
       clean: false,
       protocolVersion: 5,
-      properties: { sessionExpiryInterval: 3600 },
+      // Many messages in flight at once, so batches fill; each PUBACK still waits for its commit.
+      properties: { sessionExpiryInterval: 3600, receiveMaximum: RECEIVE_MAXIMUM },
       reconnectPeriod: 1000,
       ...(this.config.MQTT_USERNAME ? { username: this.config.MQTT_USERNAME } : {}),
       ...(this.config.MQTT_PASSWORD ? { password: this.config.MQTT_PASSWORD } : {}),
     });
-    client.handleMessage = (packet, done) => {
-      this.handle(packet.topic, Buffer.from(packet.payload)).then(
-        () => done(),
-        (error: unknown) => {
-          // No PUBACK: the broker redelivers after the reconnect this error causes.
-          this.logger.warn(
-            { err: error },
-            'could not ingest a message; reconnecting for redelivery',
-          );
-          done(error as Error);
-          client.reconnect();
-        },
-      );
-    };
+    this.holdAcksUntilCommitted(client);
     client.on('connect', () => {
       this.logger.log(`connected to the external broker; shared subscription group "${group}"`);
       client.subscribe(
@@ -99,6 +93,49 @@ export class ExternalBrokerService implements OnModuleInit, OnApplicationShutdow
 
   async onApplicationShutdown(): Promise<void> {
     await this.client?.endAsync();
+  }
+
+  /**
+   * mqtt.js handles incoming messages one at a time and sends the PUBACK when `handleMessage`
+   * completes. Waiting there for the commit would allow one message per batch. Instead each message
+   * starts its ingest and completes at once, and its PUBACK is held back (by messageId) until the
+   * ingest committed; if it fails, no PUBACK is sent and the session is reconnected, so the broker
+   * redelivers. In-flight messages are bounded by the Receive Maximum announced to the broker.
+   */
+  private holdAcksUntilCommitted(client: MqttClient): void {
+    const committed = new Map<number, Promise<void>>();
+    client.handleMessage = (packet, done) => {
+      const work = this.handle(packet.topic, Buffer.from(packet.payload));
+      if (packet.messageId !== undefined && packet.qos > 0) committed.set(packet.messageId, work);
+      else
+        work.catch((error: unknown) =>
+          this.logger.warn({ err: error }, 'could not ingest a QoS 0 message'),
+        );
+      done();
+    };
+    const internals = client as unknown as { _sendPacket: SendPacket };
+    const send = internals._sendPacket.bind(client);
+    internals._sendPacket = (packet, callback) => {
+      const work =
+        packet.cmd === 'puback' && packet.messageId !== undefined
+          ? committed.get(packet.messageId)
+          : undefined;
+      if (!work) return send(packet, callback);
+      committed.delete(packet.messageId!);
+      // mqtt.js waits for this callback before it reads the next message: answer at once, and
+      // send the PUBACK itself when the commit is done.
+      callback?.();
+      work.then(
+        () => send(packet),
+        (error: unknown) => {
+          this.logger.warn(
+            { err: error },
+            'could not ingest a message; reconnecting for redelivery',
+          );
+          client.reconnect();
+        },
+      );
+    };
   }
 
   private async handle(topic: string, payload: Buffer): Promise<void> {

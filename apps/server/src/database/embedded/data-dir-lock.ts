@@ -1,4 +1,5 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 
@@ -13,6 +14,18 @@ export class DataDirLockedError extends Error {
 }
 
 const LOCK_NAME = 'ecogrid.lock';
+
+/** True when the lock names a process of this host that no longer exists. */
+function ownerIsDead(owner: string): boolean {
+  const match = /^pid (\d+) host (\S+)$/.exec(owner.trim());
+  if (!match || match[2] !== hostname()) return false;
+  try {
+    process.kill(Number(match[1]), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
 /** Beside the lock (not inside: the lock is a directory that must stay empty to be released). */
 const OWNER_NAME = 'ecogrid.lock.owner';
 /** A lock not refreshed for this long belongs to a process that died; it may be taken over. */
@@ -29,21 +42,26 @@ export async function lockDataDir(
   await mkdir(dataDir, { recursive: true });
   const lockPath = path.join(dataDir, LOCK_NAME);
   const ownerPath = path.join(dataDir, OWNER_NAME);
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(dataDir, {
+  const take = () =>
+    lockfile.lock(dataDir, {
       lockfilePath: lockPath,
       stale: STALE_MS,
       update: STALE_MS / 4,
       realpath: false,
       onCompromised,
     });
+  let release: () => Promise<void>;
+  try {
+    release = await take();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
     const owner = await readFile(ownerPath, 'utf8').catch(() => '');
-    throw new DataDirLockedError(dataDir, owner ? ` (${owner.trim()})` : '');
+    if (!ownerIsDead(owner)) throw new DataDirLockedError(dataDir, owner ? ` (${owner.trim()})` : '');
+    // The holder was killed (a crash, SIGKILL): its lock need not age out before a restart.
+    await rm(lockPath, { recursive: true, force: true });
+    release = await take();
   }
-  await writeFile(ownerPath, `pid ${process.pid}`).catch(() => undefined);
+  await writeFile(ownerPath, `pid ${process.pid} host ${hostname()}`).catch(() => undefined);
   return async () => {
     await rm(ownerPath, { force: true });
     await release();
