@@ -256,9 +256,10 @@ async function main(): Promise<void> {
       for (let stored = 0; stored < acknowledged && Date.now() < until; await sleep(1000)) {
         const probe = new pg.Client({ connectionString: databaseUrl });
         await probe.connect();
-        stored = Number(
-          (await probe.query('select count(*) as count from readings')).rows[0].count,
+        const result = await probe.query<{ count: string }>(
+          'select count(*) as count from readings',
         );
+        stored = Number(result.rows[0]!.count);
         await probe.end();
       }
     }
