@@ -56,7 +56,8 @@ export async function lockDataDir(
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
     const owner = await readFile(ownerPath, 'utf8').catch(() => '');
-    if (!ownerIsDead(owner)) throw new DataDirLockedError(dataDir, owner ? ` (${owner.trim()})` : '');
+    if (!ownerIsDead(owner))
+      throw new DataDirLockedError(dataDir, owner ? ` (${owner.trim()})` : '');
     // The holder was killed (a crash, SIGKILL): its lock need not age out before a restart.
     await rm(lockPath, { recursive: true, force: true });
     release = await take();
