@@ -56,8 +56,10 @@ export async function lockDataDir(
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
     const owner = await readFile(ownerPath, 'utf8').catch(() => '');
-    if (!ownerIsDead(owner))
-      throw new DataDirLockedError(dataDir, owner ? ` (${owner.trim()})` : '');
+    if (!ownerIsDead(owner)) {
+      const pid = /^pid (\d+)/.exec(owner.trim())?.[1];
+      throw new DataDirLockedError(dataDir, pid ? ` (pid ${pid})` : '');
+    }
     // The holder was killed (a crash, SIGKILL): its lock need not age out before a restart.
     await rm(lockPath, { recursive: true, force: true });
     release = await take();
