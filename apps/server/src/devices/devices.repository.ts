@@ -3,8 +3,10 @@ import type { ListDevicesQuery } from '@ecogrid/contracts';
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import { Database } from '../database/database.js';
 import { likePattern } from '../database/like.js';
+import { listPage, sortBy } from '../database/list-page.js';
 import { inScope, type DataScope, type ScopedTransaction } from '../database/scope.js';
 import type {
+  DB,
   DeviceCredentials as DeviceCredentialsTable,
   Devices,
 } from '../database/schema.generated.js';
@@ -55,19 +57,12 @@ export class DevicesRepository {
     if (query.type) filtered = filtered.where('type', '=', query.type);
     if (query.status) filtered = filtered.where('status', '=', query.status);
     if (query.tag) filtered = filtered.where(sql<boolean>`${query.tag} = any(tags)`);
-    const descending = query.sort.startsWith('-');
     const column = SORT_COLUMNS[query.sort.replace(/^-/, '') as keyof typeof SORT_COLUMNS];
-    const [rows, count] = await Promise.all([
-      filtered
-        .selectAll()
-        .orderBy(sql`${column} ${sql.raw(descending ? 'desc nulls last' : 'asc nulls last')}`)
-        .orderBy('id')
-        .limit(query.limit)
-        .offset((query.page - 1) * query.limit)
-        .execute(),
-      filtered.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow(),
-    ]);
-    return { rows, total: Number(count.total) };
+    return listPage<DB, 'devices', DeviceRow>(
+      filtered,
+      sortBy(column, query.sort.startsWith('-')),
+      query,
+    );
   }
 
   findById(trx: ScopedTransaction, tenantId: string, id: string): Promise<DeviceRow | undefined> {

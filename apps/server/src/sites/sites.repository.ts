@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ListSitesQuery } from '@ecogrid/contracts';
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import { Database } from '../database/database.js';
+import { listPage, sortBy } from '../database/list-page.js';
 import { inScope, type DataScope, type ScopedTransaction } from '../database/scope.js';
-import type { Sites } from '../database/schema.generated.js';
+import type { DB, Sites } from '../database/schema.generated.js';
 import { likePattern } from '../database/like.js';
 
 export type SiteRow = Selectable<Sites>;
@@ -36,19 +37,12 @@ export class SitesRepository {
     }
     if (query.tag) filtered = filtered.where(sql<boolean>`${query.tag} = any(tags)`);
     if (query.timezone) filtered = filtered.where('timezone', '=', query.timezone);
-    const descending = query.sort.startsWith('-');
     const column = SORT_COLUMNS[query.sort.replace(/^-/, '') as keyof typeof SORT_COLUMNS];
-    const [rows, count] = await Promise.all([
-      filtered
-        .selectAll()
-        .orderBy(sql`${column} ${sql.raw(descending ? 'desc' : 'asc')}`)
-        .orderBy('id')
-        .limit(query.limit)
-        .offset((query.page - 1) * query.limit)
-        .execute(),
-      filtered.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow(),
-    ]);
-    return { rows, total: Number(count.total) };
+    return listPage<DB, 'sites', SiteRow>(
+      filtered,
+      sortBy(column, query.sort.startsWith('-')),
+      query,
+    );
   }
 
   /** Every site the scope may see (ids and names, for lookups such as an import). */

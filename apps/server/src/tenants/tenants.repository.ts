@@ -2,9 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ListTenantsQuery } from '@ecogrid/contracts';
 import { sql, type Selectable, type Updateable } from 'kysely';
 import { Database } from '../database/database.js';
+import { listPage, sortBy } from '../database/list-page.js';
 import { inScope, type ScopedTransaction } from '../database/scope.js';
 import { likePattern } from '../database/like.js';
-import type { Tenants } from '../database/schema.generated.js';
+import type { DB, Tenants } from '../database/schema.generated.js';
 
 export type TenantRow = Selectable<Tenants>;
 
@@ -29,17 +30,7 @@ export class TenantsRepository {
       );
     }
     if (query.status) filtered = filtered.where('status', '=', query.status);
-    const [rows, count] = await Promise.all([
-      filtered
-        .selectAll()
-        .orderBy(sql`lower(name)`)
-        .orderBy('id')
-        .limit(query.limit)
-        .offset((query.page - 1) * query.limit)
-        .execute(),
-      filtered.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow(),
-    ]);
-    return { rows, total: Number(count.total) };
+    return listPage<DB, 'tenants', TenantRow>(filtered, sortBy(sql`lower(name)`, false), query);
   }
 
   findById(trx: ScopedTransaction, id: string): Promise<TenantRow | undefined> {

@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ListUsersQuery, Role } from '@ecogrid/contracts';
 import { sql, type Updateable } from 'kysely';
 import { Database } from '../database/database.js';
+import { listPage, sortBy } from '../database/list-page.js';
 import { inScope, type DataScope, type ScopedTransaction } from '../database/scope.js';
-import type { Users } from '../database/schema.generated.js';
+import type { DB, Users } from '../database/schema.generated.js';
 import { likePattern } from '../database/like.js';
 import type { UserRow } from './users.mapper.js';
 
@@ -51,19 +52,12 @@ export class UsersRepository {
     }
     if (query.role) filtered = filtered.where('role', '=', query.role);
     if (query.blocked !== undefined) filtered = filtered.where('blocked', '=', query.blocked);
-    const descending = query.sort.startsWith('-');
     const column = SORT_COLUMNS[query.sort.replace(/^-/, '') as keyof typeof SORT_COLUMNS];
-    const [rows, count] = await Promise.all([
-      filtered
-        .selectAll()
-        .orderBy(sql`${column} ${sql.raw(descending ? 'desc nulls last' : 'asc nulls last')}`)
-        .orderBy('id')
-        .limit(query.limit)
-        .offset((query.page - 1) * query.limit)
-        .execute(),
-      filtered.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow(),
-    ]);
-    return { rows, total: Number(count.total) };
+    return listPage<DB, 'users', UserRow>(
+      filtered,
+      sortBy(column, query.sort.startsWith('-')),
+      query,
+    );
   }
 
   findById(trx: ScopedTransaction, id: string): Promise<UserRow | undefined> {
