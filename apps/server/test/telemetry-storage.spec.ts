@@ -111,6 +111,21 @@ describe.each(testEngines())('telemetry storage and rollups on %s', (engine) => 
     expect(device.last_seen_at).toBeInstanceOf(Date);
   });
 
+  it('keeps a bucket dirty when a reading lands while it is being recomputed', async () => {
+    // Writes never wait for the rollup job: a write during a recompute bumps the mark's version,
+    // the recompute leaves that mark, and the next run counts the new reading.
+    for (let index = 0; index < 40; index++) {
+      const at = new Date(Date.parse('2026-03-28T09:00:00Z') + index * 1000).toISOString();
+      await Promise.all([
+        telemetry.write([reading('temperature_c', at, index)]),
+        rollups.recomputeDirty(1000),
+      ]);
+    }
+    await recomputeAll();
+    const quarter = await rows('rollups_15m', 'temperature_c');
+    expect(quarter.map((row) => [row.count, row.min, row.max])).toEqual([[40, 0, 39]]);
+  });
+
   it('rolls up min, max, avg and count per 15 minutes and per hour', async () => {
     await telemetry.write([
       reading('voltage_v', '2026-03-28T11:01:00Z', 230),

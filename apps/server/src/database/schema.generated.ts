@@ -102,6 +102,7 @@ export interface RollupDirty {
   marked_at: Generated<Timestamp>;
   metric: string;
   tenant_id: string;
+  version: Generated<Int8>;
 }
 
 export interface Rollups15m {

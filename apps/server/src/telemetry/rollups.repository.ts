@@ -3,6 +3,9 @@ import { sql } from 'kysely';
 import { Database } from '../database/database.js';
 import { inScope } from '../database/scope.js';
 
+/** Advisory lock key: one rollup run at a time across replicas. */
+const ROLLUP_LOCK = 0x65_6d_73_72; // 'emsr'
+
 /**
  * Rollups are recomputed, never patched: each run claims dirty 15-minute buckets, rebuilds them from
  * the raw readings (so a late reading corrects them), then rebuilds the hours and local days that
@@ -14,19 +17,35 @@ import { inScope } from '../database/scope.js';
 export class RollupsRepository {
   constructor(@Inject(Database) private readonly database: Database) {}
 
-  /** Recomputes up to `limit` dirty buckets; returns how many it took. */
+  /**
+   * Recomputes up to `limit` dirty buckets; returns how many it took. One run at a time across
+   * replicas (an advisory lock). The marks are read without row locks, so writes never wait for
+   * this; at the end only marks whose version did not change meanwhile are cleared.
+   */
   async recomputeDirty(limit: number): Promise<number> {
     return inScope(this.database.db, 'platform', async (trx) => {
+      await sql`select pg_advisory_xact_lock(${ROLLUP_LOCK})`.execute(trx);
+      const marks = await sql<{
+        tenant_id: string;
+        device_id: string;
+        metric: string;
+        bucket: Date | string;
+        version: string;
+      }>`
+        select tenant_id, device_id, metric, bucket, version from rollup_dirty
+        order by marked_at limit ${limit}`.execute(trx);
+      if (marks.rows.length === 0) return 0;
+      const markTenants = marks.rows.map((mark) => mark.tenant_id);
+      const markDevices = marks.rows.map((mark) => mark.device_id);
+      const markMetrics = marks.rows.map((mark) => mark.metric);
+      const markBuckets = marks.rows.map((mark) => new Date(mark.bucket).toISOString());
+      const markVersions = marks.rows.map((mark) => mark.version);
       const claimed = await sql<{
-        claimed: number;
         buckets: { deviceId: string; metric: string; bucket: string }[];
       }>`
         with claimed as (
-          delete from rollup_dirty
-          where (device_id, metric, bucket) in (
-            select device_id, metric, bucket from rollup_dirty
-            order by marked_at limit ${limit} for update skip locked)
-          returning tenant_id, device_id, metric, bucket
+          select * from unnest(${markTenants}::uuid[], ${markDevices}::uuid[], ${markMetrics}::text[],
+                               ${markBuckets}::timestamptz[]) as c(tenant_id, device_id, metric, bucket)
         ),
         points as (
           select c.tenant_id, c.device_id, c.metric, c.bucket, r.ts, r.value,
@@ -61,11 +80,10 @@ export class RollupsRepository {
             last_ts = excluded.last_ts, last_value = excluded.last_value, delta = excluded.delta
           returning tenant_id, device_id, metric, bucket
         )
-        select (select count(*)::int from claimed) as claimed,
-               coalesce((select json_agg(json_build_object('deviceId', device_id, 'metric', metric, 'bucket', bucket)) from upserted), '[]') as buckets`.execute(
+        select coalesce((select json_agg(json_build_object('deviceId', device_id, 'metric', metric, 'bucket', bucket)) from upserted), '[]') as buckets`.execute(
         trx,
       );
-      const { claimed: count, buckets } = claimed.rows[0]!;
+      const { buckets } = claimed.rows[0]!;
       if (buckets.length > 0) {
         // Separate statements: the CTEs of one statement cannot see each other's writes.
         const devices = buckets.map((bucket) => bucket.deviceId);
@@ -123,7 +141,13 @@ export class RollupsRepository {
           trx,
         );
       }
-      return count;
+      await sql`
+        delete from rollup_dirty d
+        using unnest(${markDevices}::uuid[], ${markMetrics}::text[], ${markBuckets}::timestamptz[],
+                     ${markVersions}::bigint[]) as c(device_id, metric, bucket, version)
+        where d.device_id = c.device_id and d.metric = c.metric and d.bucket = c.bucket
+          and d.version = c.version`.execute(trx);
+      return marks.rows.length;
     });
   }
 

@@ -63,7 +63,9 @@ export class TelemetryJobsService implements OnApplicationBootstrap, OnApplicati
   rollUp(): Promise<void> {
     this.rolling ??= (async () => {
       try {
-        while (!this.stopped && (await this.rollups.recomputeDirty(ROLLUP_BATCH)) > 0) {
+        // Again at once only while a backlog is left: the current buckets of live devices are dirty
+        // again after every write, and are recomputed on the next tick.
+        while (!this.stopped && (await this.rollups.recomputeDirty(ROLLUP_BATCH)) >= ROLLUP_BATCH) {
           // more to do
         }
       } catch (error) {

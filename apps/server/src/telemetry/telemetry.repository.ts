@@ -67,7 +67,8 @@ export class TelemetryRepository {
                          then date_bin('15 minutes', i.ts, timestamptz '2000-01-01 00:00:00+00') + interval '15 minutes' end)
           ) as b(bucket)
           where b.bucket is not null
-          on conflict (device_id, metric, bucket) do nothing
+          -- bumps the version of a mark the rollup job may be working on: it will not clear it
+          on conflict (device_id, metric, bucket) do update set version = rollup_dirty.version + 1
         ),
         before as (
           select id, status from devices where id in (select distinct device_id from input)
