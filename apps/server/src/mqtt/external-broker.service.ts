@@ -36,7 +36,7 @@ export class ExternalBrokerService implements OnModuleInit, OnApplicationShutdow
   private client: MqttClient | undefined;
   private readonly identities = new Map<
     string,
-    { device: AuthenticatedDevice | undefined; until: number }
+    { device: Promise<AuthenticatedDevice | undefined>; until: number }
   >();
 
   constructor(
@@ -100,18 +100,37 @@ export class ExternalBrokerService implements OnModuleInit, OnApplicationShutdow
    * completes. Waiting there for the commit would allow one message per batch. Instead each message
    * starts its ingest and completes at once, and its PUBACK is held back (by messageId) until the
    * ingest committed; if it fails, no PUBACK is sent and the session is reconnected, so the broker
-   * redelivers. In-flight messages are bounded by the Receive Maximum announced to the broker.
+   * redelivers. A PUBACK is only sent on the connection its message came in on: after a reconnect
+   * the broker redelivers what was not acknowledged, and the idempotent write drops the repeats.
+   *
+   * In-flight messages are bounded by the Receive Maximum announced to the broker, and enforced
+   * here too: a broker resuming a session may send its whole queue at once, so past the bound the
+   * next message is not read until earlier ones are committed (the socket applies backpressure).
    */
   private holdAcksUntilCommitted(client: MqttClient): void {
     const committed = new Map<number, Promise<void>>();
+    let connection = 0;
+    let inFlight = 0;
+    const waiting: (() => void)[] = [];
+    client.on('connect', () => {
+      connection++;
+      committed.clear();
+    });
+    const settle = () => {
+      inFlight--;
+      if (inFlight < RECEIVE_MAXIMUM) waiting.shift()?.();
+    };
     client.handleMessage = (packet, done) => {
+      inFlight++;
       const work = this.handle(packet.topic, Buffer.from(packet.payload));
+      work.then(settle, settle);
       if (packet.messageId !== undefined && packet.qos > 0) committed.set(packet.messageId, work);
       else
         work.catch((error: unknown) =>
           this.logger.warn({ err: error }, 'could not ingest a QoS 0 message'),
         );
-      done();
+      if (inFlight < RECEIVE_MAXIMUM) done();
+      else waiting.push(() => done());
     };
     const internals = client as unknown as { _sendPacket: SendPacket };
     const send = internals._sendPacket.bind(client);
@@ -122,17 +141,20 @@ export class ExternalBrokerService implements OnModuleInit, OnApplicationShutdow
           : undefined;
       if (!work) return send(packet, callback);
       committed.delete(packet.messageId!);
+      const sentOn = connection;
       // mqtt.js waits for this callback before it reads the next message: answer at once, and
       // send the PUBACK itself when the commit is done.
       callback?.();
       work.then(
-        () => send(packet),
+        () => {
+          if (sentOn === connection && client.connected) send(packet);
+        },
         (error: unknown) => {
           this.logger.warn(
             { err: error },
             'could not ingest a message; reconnecting for redelivery',
           );
-          client.reconnect();
+          if (sentOn === connection) client.reconnect();
         },
       );
     };
@@ -175,18 +197,23 @@ export class ExternalBrokerService implements OnModuleInit, OnApplicationShutdow
     }
   }
 
-  /** The broker vouched for the sender; the server still maps it to its tenant and site. */
-  private async identity(deviceId: string): Promise<AuthenticatedDevice | undefined> {
+  /**
+   * The broker vouched for the sender; the server still maps it to its tenant and site. Lookups
+   * are cached, and concurrent ones for the same device share one query: after a restart the
+   * broker delivers a backlog at once, and a query per message would starve the pool.
+   */
+  private identity(deviceId: string): Promise<AuthenticatedDevice | undefined> {
     const cached = this.identities.get(deviceId);
     if (cached && cached.until > Date.now()) return cached.device;
-    const row = await this.devices.transaction('platform', (trx) =>
-      this.devices.identity(trx, deviceId),
-    );
-    const device = row
-      ? { deviceId: row.deviceId, tenantId: row.tenantId, siteId: row.siteId }
-      : undefined;
+    const device = this.devices
+      .transaction('platform', (trx) => this.devices.identity(trx, deviceId))
+      .then((row) =>
+        row ? { deviceId: row.deviceId, tenantId: row.tenantId, siteId: row.siteId } : undefined,
+      );
     if (this.identities.size > 100_000) this.identities.clear();
     this.identities.set(deviceId, { device, until: Date.now() + IDENTITY_TTL_MS });
+    // A failed lookup is not remembered: the next message asks again.
+    device.catch(() => this.identities.delete(deviceId));
     return device;
   }
 }
