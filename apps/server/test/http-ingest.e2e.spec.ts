@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/database/database.js';
 import { inScope } from '../src/database/scope.js';
+import { DeadLettersJobsService } from '../src/ingest/dead-letters-jobs.service.js';
 import { createTestApp, type TestApp } from './app.js';
 import { createTestDatabase, testEngines, type TestDatabaseTarget } from './database.js';
 import {
@@ -26,6 +27,7 @@ describe.each(testEngines())('HTTP ingest on %s', (engine) => {
     testApp = await createTestApp(database, {
       JWT_SECRET: TEST_JWT_SECRET,
       LOGIN_RATE_LIMIT_MAX: '10000',
+      DEAD_LETTERS_PER_TENANT: '100',
     });
     const platform = await login(testApp.app, PLATFORM_ADMIN.username, PLATFORM_ADMIN.password);
     const tenantId = (await createTenant(testApp.app, platform)).id;
@@ -151,5 +153,30 @@ describe.each(testEngines())('HTTP ingest on %s', (engine) => {
     });
     expect(response.statusCode).toBe(400);
     expect((await post({ metrics: { power_kw: 4 } })).statusCode).toBe(200);
+  });
+
+  it('keeps at most DEAD_LETTERS_PER_TENANT dead letters per tenant, the newest', async () => {
+    const letters = () =>
+      inScope(database.db, 'platform', (trx) =>
+        trx
+          .selectFrom('ingest_dead_letters')
+          .select(['detail'])
+          .where('device_id', '=', device.id)
+          .orderBy('id', 'desc')
+          .execute(),
+      );
+    // 150 more rejections, each with its own detail (the metric name).
+    const flood = Object.fromEntries(
+      Array.from({ length: 150 }, (_, index) => [`flood_${index}`, 1]),
+    );
+    const response = await post({ metrics: flood });
+    expect(response.json<{ rejected: number }>().rejected).toBe(150);
+    expect((await letters()).length).toBeGreaterThan(100);
+    const removed = await testApp.app.get(DeadLettersJobsService).prune();
+    const kept = await letters();
+    expect(kept).toHaveLength(100);
+    expect(removed).toBeGreaterThanOrEqual(50);
+    expect(kept[0]!.detail).toContain('flood_149');
+    expect(kept.some((letter) => letter.detail?.includes('flood_0'))).toBe(false);
   });
 });

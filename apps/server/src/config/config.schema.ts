@@ -83,6 +83,7 @@ export const configSchema = z
     INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(5000),
     INGEST_MAX_QUEUED: z.coerce.number().int().min(100).max(1_000_000).default(100_000),
     INGEST_MAX_DELAY_MS: z.coerce.number().int().min(0).max(250).default(100),
+    DEAD_LETTERS_PER_TENANT: z.coerce.number().int().min(100).max(10_000_000).default(10_000),
     DEVICE_OFFLINE_AFTER: duration.default(120),
     MQTT_PORT: port.default(1883),
     MQTT_HOST: z.string().min(1).default('0.0.0.0'),

@@ -126,6 +126,9 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     const timer = this.metrics.batchSeconds.startTimer();
     const outcome = await this.telemetry.write(readings);
     timer();
+    const committedAt = Date.now();
+    for (const reading of readings)
+      this.metrics.commitLag.observe((committedAt - reading.ts.getTime()) / 1000);
     this.metrics.duplicates.inc(readings.length - outcome.inserted);
     const at = new Date().toISOString();
     for (const device of outcome.cameOnline) {
