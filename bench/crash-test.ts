@@ -12,7 +12,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,7 @@ const { values: options } = parseArgs({
     devices: { type: 'string', default: '20' },
     kills: { type: 'string', default: '5' },
     'in-flight': { type: 'string', default: '20' },
+    'broker-log': { type: 'string' },
   },
 });
 const BROKER = options.broker === 'external' ? 'external' : 'embedded';
@@ -47,18 +48,23 @@ interface Fleet {
 /** Mosquitto with deploy/mosquitto's durability settings, anonymous on loopback, for this test only. */
 async function startMosquitto(dataDir: string): Promise<{ process: ChildProcess; url: string }> {
   const port = 18900 + Math.floor(Math.random() * 80);
-  const config = path.join(dataDir, 'mosquitto.conf');
+  // Started as root, Mosquitto drops to its own user: its persistence directory must be writable.
+  const brokerDir = path.join(dataDir, 'broker');
+  await mkdir(brokerDir, { mode: 0o777 });
+  await chmod(brokerDir, 0o777);
+  const config = path.join(brokerDir, 'mosquitto.conf');
   await writeFile(
     config,
     [
       'persistence true',
-      `persistence_location ${dataDir}/`,
+      `persistence_location ${brokerDir}/`,
       'autosave_interval 1',
       'autosave_on_changes true',
       'max_queued_messages 0',
       'max_inflight_messages 0',
       `listener ${port} 127.0.0.1`,
       'allow_anonymous true',
+      ...(options['broker-log'] ? [`log_dest file ${options['broker-log']}`, 'log_type all'] : []),
     ].join('\n') + '\n',
   );
   const broker = spawn('mosquitto', ['-c', config], { stdio: 'ignore' });
@@ -92,16 +98,18 @@ function startServer(env: Record<string, string>): ChildProcess {
 
 async function waitReady(timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
+  let last = 'no answer';
   while (Date.now() < until) {
     try {
       const response = await fetch(`http://127.0.0.1:${HTTP_PORT}/api/health/ready`);
       if (response.ok) return;
-    } catch {
-      // not up yet
+      last = `${response.status} ${await response.text()}`;
+    } catch (error) {
+      last = String(error);
     }
     await sleep(200);
   }
-  throw new Error('server did not become ready');
+  throw new Error(`server did not become ready within ${timeoutMs / 1000} s: ${last}`);
 }
 
 async function api<T>(method: string, url: string, token?: string, body?: unknown): Promise<T> {
@@ -251,17 +259,23 @@ async function main(): Promise<void> {
     await Promise.all(publishers.map((publisher) => publisher.stop()));
     const acknowledged = publishers.reduce((total, publisher) => total + publisher.acked.size, 0);
     if (databaseUrl) {
-      // The broker still holds readings for the server: wait until it has drained them.
-      const until = Date.now() + 180_000;
-      for (let stored = 0; stored < acknowledged && Date.now() < until; await sleep(1000)) {
+      // The broker still holds readings for the server: wait while it drains them, as long as the
+      // count keeps growing.
+      let stored = 0;
+      let progressAt = Date.now();
+      while (stored < acknowledged && Date.now() - progressAt < 30_000) {
+        await sleep(1000);
         const probe = new pg.Client({ connectionString: databaseUrl });
         await probe.connect();
         const result = await probe.query<{ count: string }>(
           'select count(*) as count from readings',
         );
-        stored = Number(result.rows[0]!.count);
         await probe.end();
+        const count = Number(result.rows[0]!.count);
+        if (count > stored) progressAt = Date.now();
+        stored = count;
       }
+      log(`drained: ${stored} readings stored, ${acknowledged} acknowledged by the broker`);
     }
     await sleep(500);
     server.kill('SIGTERM');
