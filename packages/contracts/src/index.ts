@@ -6,3 +6,4 @@ export * from './identity.js';
 export * from './sites.js';
 export * from './devices.js';
 export * from './events.js';
+export * from './mqtt-hook.js';
