@@ -29,6 +29,7 @@ export const duration = z
 export const DOCUMENTED_EXAMPLE_SECRETS = [
   'change-me-to-a-long-random-secret-of-32-bytes-or-more',
   'dev-only-jwt-secret-never-use-in-production-0000',
+  'change-me-to-a-long-random-hook-secret-of-32-chars-or-more',
 ];
 
 /**
@@ -103,6 +104,11 @@ export const configSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,64}$/)
       .default('ecogrid'),
+    /**
+     * The shared secret an external broker sends (`Authorization: Bearer …`) to the auth hook
+     * (`POST /api/v1/mqtt/auth` and `/acl`); unset, the hook answers 404.
+     */
+    MQTT_AUTH_HOOK_SECRET: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
 
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
     RATE_LIMIT_MAX_REQUESTS: z.coerce.number().int().min(1).max(1_000_000).default(600),
@@ -148,6 +154,18 @@ export const configSchema = z
           message: 'must be at least 32 bytes of your own randomness in production',
         });
       }
+      const hookSecret = config.MQTT_AUTH_HOOK_SECRET;
+      if (
+        hookSecret !== undefined &&
+        (DOCUMENTED_EXAMPLE_SECRETS.includes(hookSecret) || hookSecret === config.JWT_SECRET)
+      ) {
+        context.addIssue({
+          code: 'custom',
+          path: ['MQTT_AUTH_HOOK_SECRET'],
+          message:
+            'must be your own randomness in production, neither a documented example nor JWT_SECRET',
+        });
+      }
       if (config.DEMO_SEED) {
         context.addIssue({
           code: 'custom',
@@ -190,6 +208,7 @@ const SECRET_VARIABLES = new Set([
   'ADMIN_PASSWORD',
   'MQTT_URL',
   'MQTT_PASSWORD',
+  'MQTT_AUTH_HOOK_SECRET',
 ]);
 
 export class ConfigError extends Error {
