@@ -10,7 +10,11 @@ import type { Role } from '@ecogrid/contracts';
  *   `X-Tenant-Id` header.
  */
 export type AccessRule =
-  | { readonly kind: 'public' }
+  | {
+      readonly kind: 'public';
+      /** Who the route is for when it checks a credential of its own (shown in the role matrix). */
+      readonly note?: string;
+    }
   /** A device, with its own credentials (HTTP Basic: device id and secret); no user may. */
   | { readonly kind: 'device' }
   | { readonly kind: 'platform' }
@@ -36,6 +40,19 @@ const TENANT_ADMIN: AccessRule = {
   roles: ['admin'],
   platformAdmin: true,
   tenant: true,
+};
+
+/**
+ * The external MQTT broker's auth hook (mqtt/broker-hook.controller.ts). Neither a user nor a device
+ * calls it but the broker, with a deployment secret (MQTT_AUTH_HOOK_SECRET) rather than an identity
+ * the guard knows, so the guard lets it through as public and the hook's own guard checks the
+ * secret: 404 while it is unset (the hook is switched off, as if the route did not exist), 401
+ * without it. A new kind would have the one guard answer for a credential that is configuration,
+ * not a principal.
+ */
+const MQTT_BROKER: AccessRule = {
+  kind: 'public',
+  note: 'the MQTT broker (Bearer MQTT_AUTH_HOOK_SECRET; 404 while unset)',
 };
 
 /** Read access inside a tenant (viewers and operators limited to their sites, in the data layer). */
@@ -97,6 +114,8 @@ export const ACCESS_MATRIX = {
   'GET /api/v1/ingest/dead-letters': TENANT_ADMIN,
 
   'POST /api/v1/ingest': DEVICE,
+  'POST /api/v1/mqtt/auth': MQTT_BROKER,
+  'POST /api/v1/mqtt/acl': MQTT_BROKER,
 
   'GET /api/v1/audit': TENANT_ADMIN,
   'GET /api/v1/audit/export': TENANT_ADMIN,
@@ -112,7 +131,7 @@ export function accessRuleOf(key: string): AccessRule | undefined {
 export function describeRule(rule: AccessRule): string {
   switch (rule.kind) {
     case 'public':
-      return 'anyone (no token)';
+      return rule.note ?? 'anyone (no token)';
     case 'device':
       return 'a device (its own credentials)';
     case 'platform':
