@@ -42,6 +42,9 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     this.batcher = new WriteBatcher<StoredReading>({
       maxBatchSize: config.INGEST_BATCH_SIZE,
       maxDelayMs: config.INGEST_MAX_DELAY_MS,
+      // On PostgreSQL one batch is written while the next is sent, so the server and the database
+      // work at once; the embedded database has one connection, where larger batches do better.
+      concurrency: config.INGEST_WRITE_CONCURRENCY ?? (config.DATABASE_URL ? 2 : 1),
       maxQueued: Math.max(config.INGEST_MAX_QUEUED, config.INGEST_BATCH_SIZE),
       // While the database is down, keep trying: nothing has been acknowledged, and senders wait.
       retry: { maxAttempts: Number.POSITIVE_INFINITY },

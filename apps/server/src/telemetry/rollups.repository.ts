@@ -20,9 +20,14 @@ export class RollupsRepository {
   /**
    * Recomputes up to `limit` dirty buckets; returns how many it took. One run at a time across
    * replicas (an advisory lock). The marks are read without row locks, so writes never wait for
-   * this; at the end only marks whose version did not change meanwhile are cleared.
+   * this; at the end only marks whose version did not change meanwhile are cleared, and the others
+   * wait for their next turn.
+   *
+   * A bucket still in progress (the current quarter hour of every live series) is dirtied by every
+   * write; it is taken only once its mark is `openRefreshSeconds` old, so each is recomputed about
+   * that often instead of after every write. Closed buckets are taken at once.
    */
-  async recomputeDirty(limit: number): Promise<number> {
+  async recomputeDirty(limit: number, openRefreshSeconds = 0): Promise<number> {
     return inScope(this.database.db, 'platform', async (trx) => {
       await sql`select pg_advisory_xact_lock(${ROLLUP_LOCK})`.execute(trx);
       const marks = await sql<{
@@ -33,6 +38,8 @@ export class RollupsRepository {
         version: string;
       }>`
         select tenant_id, device_id, metric, bucket, version from rollup_dirty
+        where bucket <= now() - interval '15 minutes'
+           or marked_at <= now() - make_interval(secs => ${openRefreshSeconds})
         order by marked_at limit ${limit}`.execute(trx);
       if (marks.rows.length === 0) return 0;
       const markTenants = marks.rows.map((mark) => mark.tenant_id);
@@ -147,6 +154,15 @@ export class RollupsRepository {
                      ${markVersions}::bigint[]) as c(device_id, metric, bucket, version)
         where d.device_id = c.device_id and d.metric = c.metric and d.bucket = c.bucket
           and d.version = c.version`.execute(trx);
+      if (openRefreshSeconds > 0) {
+        // Written to meanwhile: its next turn counts from now.
+        await sql`
+          update rollup_dirty d set marked_at = now()
+          from unnest(${markDevices}::uuid[], ${markMetrics}::text[], ${markBuckets}::timestamptz[])
+            as c(device_id, metric, bucket)
+          where d.device_id = c.device_id and d.metric = c.metric and d.bucket = c.bucket
+            and d.bucket > now() - interval '15 minutes'`.execute(trx);
+      }
       return marks.rows.length;
     });
   }

@@ -63,9 +63,12 @@ export class TelemetryJobsService implements OnApplicationBootstrap, OnApplicati
   rollUp(): Promise<void> {
     this.rolling ??= (async () => {
       try {
-        // Again at once only while a backlog is left: the current buckets of live devices are dirty
-        // again after every write, and are recomputed on the next tick.
-        while (!this.stopped && (await this.rollups.recomputeDirty(ROLLUP_BATCH)) >= ROLLUP_BATCH) {
+        // Again at once only while a backlog is left; buckets in progress wait for their refresh.
+        const openRefresh = this.config.ROLLUP_OPEN_BUCKET_REFRESH;
+        while (
+          !this.stopped &&
+          (await this.rollups.recomputeDirty(ROLLUP_BATCH, openRefresh)) >= ROLLUP_BATCH
+        ) {
           // more to do
         }
       } catch (error) {

@@ -67,17 +67,24 @@ export class TelemetryRepository {
                          then date_bin('15 minutes', i.ts, timestamptz '2000-01-01 00:00:00+00') + interval '15 minutes' end)
           ) as b(bucket)
           where b.bucket is not null
+          -- in key order, as every writer does: concurrent batches never lock each other's marks
+          -- in opposite orders (no deadlock)
+          order by i.device_id, i.metric, b.bucket
           -- bumps the version of a mark the rollup job may be working on: it will not clear it
           on conflict (device_id, metric, bucket) do update set version = rollup_dirty.version + 1
         ),
         before as (
           select id, status from devices where id in (select distinct device_id from input)
         ),
+        locked as (
+          select id from devices where id in (select distinct device_id from input)
+          order by id for no key update
+        ),
         seen as (
           update devices d
           set last_seen_at = now(),
               status = case when d.status = 'fault' then 'fault' else 'online' end
-          where d.id in (select distinct device_id from input)
+          where d.id in (select id from locked)
           returning d.id, d.tenant_id, d.site_id
         )
         select
