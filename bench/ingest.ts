@@ -411,6 +411,7 @@ async function run(broker: Broker, engine: Engine, shape: Shape) {
   let mosquitto: Mosquitto | undefined;
   let scratch: ScratchDatabase | undefined;
   let server: ServerProcess | undefined;
+  let progress: Progress | undefined;
   const devices: Device[] = [];
   try {
     const env: Record<string, string> = {
@@ -437,7 +438,7 @@ async function run(broker: Broker, engine: Engine, shape: Shape) {
     const until = Date.now() + 30_000;
     while (devices.some((device) => !device.client.connected) && Date.now() < until)
       await sleep(100);
-    const progress = new Progress(server);
+    progress = new Progress(server);
     await progress.start();
     const window = options.window ? Number(options.window) : shape === 'single' ? 30 : 3;
 
@@ -516,6 +517,7 @@ async function run(broker: Broker, engine: Engine, shape: Shape) {
     );
     return result;
   } finally {
+    progress?.stop();
     await Promise.all(devices.map((device) => device.client.endAsync(true)));
     await server?.stop('SIGKILL');
     await mosquitto?.stop();
