@@ -7,3 +7,5 @@ export * from './sites.js';
 export * from './devices.js';
 export * from './events.js';
 export * from './mqtt-hook.js';
+export * from './commands.js';
+export * from './live.js';

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { liveClientMessageSchema, liveServerMessageSchema } from './live.js';
+
+const site = '7d1c9b52-1f0e-4c8a-9a65-3c2f5a6e8b10';
+const device = '0b6f5f5e-6a36-4c59-9f5e-0d5f7f2b1c11';
+
+describe('live stream contract', () => {
+  it('reads the messages a client sends', () => {
+    for (const message of [
+      { type: 'auth', token: 'eyJ...' },
+      { type: 'subscribe', id: 's1', topic: { kind: 'site', siteId: site } },
+      { type: 'subscribe', id: 'f', topic: { kind: 'fleet' } },
+      { type: 'subscribe', id: 'c', topic: { kind: 'commands', deviceId: device } },
+      { type: 'unsubscribe', id: 's1' },
+      { type: 'ping', at: 1 },
+    ])
+      expect(liveClientMessageSchema.safeParse(message).success, JSON.stringify(message)).toBe(
+        true,
+      );
+  });
+
+  it('refuses unknown types, bad ids and extra fields', () => {
+    for (const message of [
+      { type: 'shout' },
+      { type: 'subscribe', id: 's1', topic: { kind: 'site', siteId: 'not-a-uuid' } },
+      { type: 'subscribe', id: 's1', topic: { kind: 'everything' } },
+      { type: 'subscribe', id: '', topic: { kind: 'fleet' } },
+      { type: 'auth', token: 'x', tenantId: site },
+      { type: 'subscribe', id: 's', topic: { kind: 'fleet', tenantId: site } },
+    ])
+      expect(liveClientMessageSchema.safeParse(message).success, JSON.stringify(message)).toBe(
+        false,
+      );
+  });
+
+  it('describes what the server pushes', () => {
+    expect(
+      liveServerMessageSchema.safeParse({
+        type: 'device.metrics',
+        subscription: 's1',
+        siteId: site,
+        deviceId: device,
+        ts: '2026-11-22T10:00:00.000Z',
+        metrics: { power_kw: 3.2, soc_pct: 55 },
+      }).success,
+    ).toBe(true);
+    expect(
+      liveServerMessageSchema.safeParse({
+        type: 'error',
+        id: 's2',
+        code: 'forbidden',
+        message: 'not your site',
+      }).success,
+    ).toBe(true);
+    expect(
+      liveServerMessageSchema.safeParse({ type: 'error', code: 'oops', message: '' }).success,
+    ).toBe(false);
+  });
+});
