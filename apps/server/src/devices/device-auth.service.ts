@@ -17,11 +17,25 @@ export class DeviceAuthService {
 
   /** The device whose id and secret these are, or undefined (unknown, wrong secret, tenant suspended). */
   async authenticate(deviceId: string, secret: string): Promise<AuthenticatedDevice | undefined> {
-    if (!UUID.test(deviceId) || secret.length === 0 || secret.length > 256) return undefined;
-    const identity = await this.devices.transaction('platform', (trx) =>
-      this.devices.identity(trx, deviceId),
-    );
+    if (secret.length === 0 || secret.length > 256) return undefined;
+    const identity = await this.lookup(deviceId);
     if (!identity || !deviceSecretMatches(identity.secretHash, secret)) return undefined;
     return { deviceId: identity.deviceId, tenantId: identity.tenantId, siteId: identity.siteId };
+  }
+
+  /**
+   * Who a device is when something else already proved its credentials (an external broker that
+   * authenticated it): its tenant and site, or undefined for an unknown device.
+   */
+  async find(deviceId: string): Promise<AuthenticatedDevice | undefined> {
+    const identity = await this.lookup(deviceId);
+    return identity
+      ? { deviceId: identity.deviceId, tenantId: identity.tenantId, siteId: identity.siteId }
+      : undefined;
+  }
+
+  private async lookup(deviceId: string) {
+    if (!UUID.test(deviceId)) return undefined;
+    return this.devices.transaction('platform', (trx) => this.devices.identity(trx, deviceId));
   }
 }

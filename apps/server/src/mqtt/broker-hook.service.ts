@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { MqttHookAction } from '@ecogrid/contracts';
 import { createHmac, randomBytes } from 'node:crypto';
 import { DeviceAuthService, type AuthenticatedDevice } from '../devices/device-auth.service.js';
-import { DevicesRepository } from '../devices/devices.repository.js';
 import { isTopicAllowedForDevice, parseTopic } from '../ingest/core/index.js';
 import { ExpiringCache } from './expiring-cache.js';
 
@@ -41,10 +40,7 @@ export class BrokerHookService {
   );
   private readonly cacheKey = randomBytes(32);
 
-  constructor(
-    @Inject(DeviceAuthService) private readonly deviceAuth: DeviceAuthService,
-    @Inject(DevicesRepository) private readonly devices: DevicesRepository,
-  ) {}
+  constructor(@Inject(DeviceAuthService) private readonly deviceAuth: DeviceAuthService) {}
 
   /**
    * May this client connect? Only a device, with its id as client id and username and its current
@@ -81,17 +77,10 @@ export class BrokerHookService {
     const parsed = parseTopic(topic);
     if (!parsed.ok || parsed.topic.deviceId !== username)
       return this.denied('not this device’s topic');
-    const device = await this.identities.get(username, () => this.identity(username));
+    const device = await this.identities.get(username, () => this.deviceAuth.find(username));
     if (!device) return this.denied('unknown device');
     const allowed = actions.every((action) => isTopicAllowedForDevice(topic, device, action));
     return allowed ? ALLOW : this.denied(`may not ${actions.join(' and ')} on this topic`);
-  }
-
-  private async identity(deviceId: string): Promise<AuthenticatedDevice | undefined> {
-    const row = await this.devices.transaction('platform', (trx) =>
-      this.devices.identity(trx, deviceId),
-    );
-    return row ? { deviceId: row.deviceId, tenantId: row.tenantId, siteId: row.siteId } : undefined;
   }
 
   private denied(reason: string): HookDecision {

@@ -9,12 +9,12 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { hostname } from 'node:os';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
-import type { AuthenticatedDevice } from '../devices/device-auth.service.js';
-import { DevicesRepository } from '../devices/devices.repository.js';
+import { DeviceAuthService, type AuthenticatedDevice } from '../devices/device-auth.service.js';
 import { DeviceStatusService } from '../devices/device-status.service.js';
 import { HealthService } from '../health/health.service.js';
 import { badTopicRejection, parseTopic } from '../ingest/core/index.js';
 import { IngestService } from '../ingest/ingest.service.js';
+import { ExpiringCache } from './expiring-cache.js';
 
 const IDENTITY_TTL_MS = 60_000;
 const RECEIVE_MAXIMUM = 2000;
@@ -34,14 +34,15 @@ type SendPacket = (
 export class ExternalBrokerService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('mqtt');
   private client: MqttClient | undefined;
-  private readonly identities = new Map<
-    string,
-    { device: Promise<AuthenticatedDevice | undefined>; until: number }
-  >();
+  /** The broker vouched for the sender; the server still maps it to its tenant and site. */
+  private readonly identities = new ExpiringCache<string, AuthenticatedDevice>(
+    IDENTITY_TTL_MS,
+    100_000,
+  );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(DevicesRepository) private readonly devices: DevicesRepository,
+    @Inject(DeviceAuthService) private readonly deviceAuth: DeviceAuthService,
     @Inject(IngestService) private readonly ingest: IngestService,
     @Inject(DeviceStatusService) private readonly status: DeviceStatusService,
     @Inject(HealthService) private readonly health: HealthService,
@@ -166,7 +167,10 @@ export class ExternalBrokerService implements OnModuleInit, OnApplicationShutdow
       await this.ingest.reject(null, [badTopicRejection(topic, parsed.detail, null)], 'mqtt');
       return;
     }
-    const device = await this.identity(parsed.topic.deviceId);
+    // Cached, and concurrent lookups of one device share a query: after a restart the broker
+    // delivers a backlog at once, and a query per message would starve the pool.
+    const deviceId = parsed.topic.deviceId;
+    const device = await this.identities.get(deviceId, () => this.deviceAuth.find(deviceId));
     if (!device || device.siteId !== parsed.topic.siteId) {
       await this.ingest.reject(
         device?.tenantId ?? null,
@@ -195,25 +199,5 @@ export class ExternalBrokerService implements OnModuleInit, OnApplicationShutdow
         transport: 'mqtt',
       });
     }
-  }
-
-  /**
-   * The broker vouched for the sender; the server still maps it to its tenant and site. Lookups
-   * are cached, and concurrent ones for the same device share one query: after a restart the
-   * broker delivers a backlog at once, and a query per message would starve the pool.
-   */
-  private identity(deviceId: string): Promise<AuthenticatedDevice | undefined> {
-    const cached = this.identities.get(deviceId);
-    if (cached && cached.until > Date.now()) return cached.device;
-    const device = this.devices
-      .transaction('platform', (trx) => this.devices.identity(trx, deviceId))
-      .then((row) =>
-        row ? { deviceId: row.deviceId, tenantId: row.tenantId, siteId: row.siteId } : undefined,
-      );
-    if (this.identities.size > 100_000) this.identities.clear();
-    this.identities.set(deviceId, { device, until: Date.now() + IDENTITY_TTL_MS });
-    // A failed lookup is not remembered: the next message asks again.
-    device.catch(() => this.identities.delete(deviceId));
-    return device;
   }
 }
