@@ -81,7 +81,7 @@ export const configSchema = z
     ROLLUP_15M_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
     ROLLUP_1H_RETENTION_DAYS: z.coerce.number().int().min(1).max(7300).default(1100),
     ROLLUP_1D_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(3650),
-    ROLLUP_OPEN_BUCKET_REFRESH: duration.default(300),
+    ROLLUP_OPEN_BUCKET_REFRESH: duration.default(60),
     INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(5000),
     INGEST_MAX_QUEUED: z.coerce.number().int().min(100).max(1_000_000).default(100_000),
     INGEST_MAX_DELAY_MS: z.coerce.number().int().min(0).max(250).default(100),
