@@ -23,6 +23,7 @@ import {
   createScratchDatabase,
   freePortNear,
   machineDescription,
+  positiveIntegerOption,
   provisionFleet,
   ServerProcess,
   sleep,
@@ -39,10 +40,14 @@ const { values: options } = parseArgs({
     'broker-log': { type: 'string' },
   },
 });
-const BROKER = options.broker === 'external' ? 'external' : 'embedded';
-const DEVICES = Number(options.devices);
-const KILLS = Number(options.kills);
-const IN_FLIGHT = Number(options['in-flight']);
+if (options.broker !== 'external' && options.broker !== 'embedded') {
+  process.stderr.write(`--broker must be embedded or external, not "${options.broker}"\n`);
+  process.exit(2);
+}
+const BROKER = options.broker;
+const DEVICES = positiveIntegerOption('devices', options.devices);
+const KILLS = positiveIntegerOption('kills', options.kills);
+const IN_FLIGHT = positiveIntegerOption('in-flight', options['in-flight']);
 const HTTP_PORT = freePortNear(3990, 5);
 const MQTT_PORT = freePortNear(18830);
 const log = (message: string) => process.stdout.write(`crash-test: ${message}\n`);

@@ -33,6 +33,7 @@ import {
   freePortNear,
   machineCpu,
   machineDescription,
+  positiveIntegerOption,
   processUsage,
   provisionFleet,
   ServerProcess,
@@ -52,8 +53,8 @@ const { values: options } = parseArgs({
     window: { type: 'string' },
   },
 });
-const SECONDS = Number(options.seconds);
-const DEVICES = Number(options.devices);
+const SECONDS = positiveIntegerOption('seconds', options.seconds);
+const DEVICES = positiveIntegerOption('devices', options.devices);
 const METRICS = ['power_kw', 'voltage_v', 'current_a', 'frequency_hz', 'energy_kwh'] as const;
 const BATCH = 50;
 /** Stored values the publishers may be ahead of the server's commits. */
@@ -440,7 +441,11 @@ async function run(broker: Broker, engine: Engine, shape: Shape) {
       await sleep(100);
     progress = new Progress(server);
     await progress.start();
-    const window = options.window ? Number(options.window) : shape === 'single' ? 30 : 3;
+    const window = options.window
+      ? positiveIntegerOption('window', options.window)
+      : shape === 'single'
+        ? 30
+        : 3;
 
     await publishFor(devices, shape, progress, 3, window); // warm-up
     await drained(progress);
@@ -536,6 +541,17 @@ const combinations: [Broker, Engine][] = [
 ];
 const wanted = options.only?.split(',').map((entry) => entry.trim());
 const shapes = options.shapes.split(',').map((shape) => shape.trim()) as Shape[];
+const known = combinations.map(([broker, engine]) => `${broker}+${engine}`);
+for (const [name, given, allowed] of [
+  ['only', wanted ?? [], known],
+  ['shapes', shapes, ['single', 'batch']],
+] as const) {
+  const unknown = given.filter((value) => !(allowed as readonly string[]).includes(value));
+  if (unknown.length > 0) {
+    process.stderr.write(`--${name}: unknown ${unknown.join(', ')}; use ${allowed.join(', ')}\n`);
+    process.exit(2);
+  }
+}
 const results = [];
 for (const [broker, engine] of combinations) {
   if (wanted && !wanted.includes(`${broker}+${engine}`)) continue;

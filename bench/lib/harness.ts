@@ -239,3 +239,13 @@ export function machineDescription() {
     platform: `${process.platform} ${process.arch}`,
   };
 }
+
+/** A command-line count, or a one-line refusal naming the option. */
+export function positiveIntegerOption(name: string, value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) {
+    process.stderr.write(`--${name} must be a whole number of at least 1, not "${value}"\n`);
+    process.exit(2);
+  }
+  return parsed;
+}
