@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DeviceType } from './devices.js';
+import { paginationQuerySchema } from './pagination.js';
 
 /**
  * Device commands: what an operator may ask of each device type, the message the device gets on
@@ -154,3 +155,55 @@ export const commandAckSchema = z
   })
   .strict();
 export type CommandAck = z.infer<typeof commandAckSchema>;
+
+/** A command as the REST API and the audit log show it. */
+export const commandSchema = z.object({
+  id: z.uuid(),
+  siteId: z.uuid(),
+  deviceId: z.uuid(),
+  type: commandTypeSchema,
+  params: z.record(z.string(), z.unknown()),
+  status: commandStatusSchema,
+  /** The device's words on its last acknowledgement, or why the server ended the command. */
+  message: z.string().nullable(),
+  idempotencyKey: z.string().nullable(),
+  /** The bulk request it belongs to, if any. */
+  bulkId: z.uuid().nullable(),
+  createdBy: z.uuid().nullable(),
+  createdAt: z.iso.datetime({ offset: true }),
+  sentAt: z.iso.datetime({ offset: true }).nullable(),
+  updatedAt: z.iso.datetime({ offset: true }),
+  expiresAt: z.iso.datetime({ offset: true }),
+  /** When it reached its terminal status. */
+  finishedAt: z.iso.datetime({ offset: true }).nullable(),
+});
+export type Command = z.infer<typeof commandSchema>;
+
+export const listCommandsQuerySchema = paginationQuerySchema.extend({
+  status: commandStatusSchema.optional(),
+  type: commandTypeSchema.optional(),
+  sort: z.enum(['createdAt', '-createdAt']).default('-createdAt'),
+});
+export type ListCommandsQuery = z.infer<typeof listCommandsQuerySchema>;
+
+/**
+ * One command to every device of a site (or of the tenant) carrying a tag; devices whose type does
+ * not take the command are listed as skipped, not failed.
+ */
+export const createBulkCommandSchema = z
+  .object({
+    tag: z.string().trim().min(1).max(50),
+    siteId: z.uuid().optional(),
+    type: commandTypeSchema,
+    params: z.record(z.string(), z.unknown()).default({}),
+    idempotencyKey: createCommandSchema.shape.idempotencyKey,
+  })
+  .strict();
+export type CreateBulkCommand = z.infer<typeof createBulkCommandSchema>;
+
+export const bulkCommandResultSchema = z.object({
+  bulkId: z.uuid(),
+  commands: z.array(commandSchema),
+  skipped: z.array(z.object({ deviceId: z.uuid(), reason: z.string() })),
+});
+export type BulkCommandResult = z.infer<typeof bulkCommandResultSchema>;

@@ -1,3 +1,4 @@
+import type { CommandStatus, CommandType } from './commands.js';
 import type { DeviceStatus } from './devices.js';
 
 /** In-process domain events, published after the transaction that caused them commits. */
@@ -14,6 +15,17 @@ export interface DomainEvents {
     /** Latest value per (device, metric) of one committed batch, for live views. */
     latest: { tenantId: string; deviceId: string; metric: string; ts: string; value: number }[];
     inserted: number;
+  };
+  /** A command moved to a new status (one event per move, terminal ones included). */
+  'command.status_changed': {
+    tenantId: string;
+    siteId: string;
+    deviceId: string;
+    commandId: string;
+    commandType: CommandType;
+    status: CommandStatus;
+    message?: string;
+    at: string;
   };
 }
 export type DomainEventName = keyof DomainEvents;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { liveClientMessageSchema, liveServerMessageSchema } from './live.js';
+import { liveClientMessageSchema, liveServerMessageSchema, siteFlow } from './live.js';
 
 const site = '7d1c9b52-1f0e-4c8a-9a65-3c2f5a6e8b10';
 const device = '0b6f5f5e-6a36-4c59-9f5e-0d5f7f2b1c11';
@@ -55,5 +55,39 @@ describe('live stream contract', () => {
     expect(
       liveServerMessageSchema.safeParse({ type: 'error', code: 'oops', message: '' }).success,
     ).toBe(false);
+  });
+});
+
+describe('siteFlow', () => {
+  const devices = [
+    { id: 'pv', type: 'pv_inverter' as const },
+    { id: 'bat', type: 'battery' as const },
+    { id: 'grid', type: 'grid_meter' as const },
+  ];
+
+  it('leaves for the loads what PV, grid and battery bring', () => {
+    const latest = new Map([
+      ['pv', { power_kw: 6 }],
+      ['bat', { power_kw: -2, soc_pct: 40 }],
+      ['grid', { power_kw: -1.5 }],
+    ]);
+    expect(siteFlow(devices, latest)).toEqual({
+      pvKw: 6,
+      batteryKw: -2,
+      batterySocPct: 40,
+      gridKw: -1.5,
+      loadKw: 2.5,
+    });
+  });
+
+  it('reports null for what the site lacks or has not reported yet', () => {
+    const flow = siteFlow(devices, new Map([['pv', { power_kw: 3 }]]));
+    expect(flow).toEqual({
+      pvKw: 3,
+      batteryKw: null,
+      batterySocPct: null,
+      gridKw: null,
+      loadKw: null,
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { commandStatusSchema, commandTypeSchema } from './commands.js';
-import { deviceStatusSchema } from './devices.js';
+import { deviceStatusSchema, type DeviceType } from './devices.js';
+import { fleetSummarySchema } from './telemetry.js';
 
 /**
  * The live stream at `/api/v1/ws`: every message either side may send, each with a `type`. The
@@ -76,6 +77,13 @@ export const liveServerMessageSchema = z.discriminatedUnion('type', [
     status: deviceStatusSchema,
     at,
   }),
+  /** The tenant's KPIs (as GET /api/v1/fleet/summary), on `fleet` subscriptions every few seconds. */
+  z.object({
+    type: z.literal('fleet.summary'),
+    subscription: subscriptionId,
+    at,
+    summary: fleetSummarySchema,
+  }),
   z.object({
     type: z.literal('command.status'),
     subscription: subscriptionId,
@@ -97,3 +105,53 @@ export const LIVE_CLOSE = {
   unauthenticated: 4002,
   tooSlow: 4008,
 } as const;
+
+/**
+ * A site's power flows right now, from the latest `power_kw` of its devices. Signs follow the device
+ * contract: grid > 0 imports, battery > 0 discharges; loads (consumption) are what the balance
+ * leaves: PV + grid + battery. `null` where the site has no such device or no value yet.
+ */
+export interface SiteFlow {
+  pvKw: number | null;
+  batteryKw: number | null;
+  batterySocPct: number | null;
+  gridKw: number | null;
+  loadKw: number | null;
+}
+
+export function siteFlow(
+  devices: readonly { id: string; type: DeviceType }[],
+  latest: ReadonlyMap<string, Readonly<Record<string, number>>>,
+): SiteFlow {
+  const sum = (type: DeviceType, metric: string): number | null => {
+    let total: number | null = null;
+    for (const device of devices) {
+      if (device.type !== type) continue;
+      const value = latest.get(device.id)?.[metric];
+      if (value !== undefined && Number.isFinite(value)) total = (total ?? 0) + value;
+    }
+    return total;
+  };
+  const pvKw = sum('pv_inverter', 'power_kw');
+  const batteryKw = sum('battery', 'power_kw');
+  const gridKw = sum('grid_meter', 'power_kw');
+  const socs = devices
+    .filter((device) => device.type === 'battery')
+    .map((device) => latest.get(device.id)?.['soc_pct'])
+    .filter((value): value is number => value !== undefined && Number.isFinite(value));
+  const known = [pvKw, batteryKw, gridKw].filter((value) => value !== null);
+  return {
+    pvKw,
+    batteryKw,
+    batterySocPct:
+      socs.length > 0 ? socs.reduce((total, value) => total + value, 0) / socs.length : null,
+    gridKw,
+    loadKw:
+      gridKw === null
+        ? null
+        : Math.max(
+            0,
+            known.reduce((total, value) => total + value, 0),
+          ),
+  };
+}
