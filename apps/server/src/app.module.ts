@@ -9,6 +9,7 @@ import type { Database } from './database/database.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
+import { LiveModule } from './live/live.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { MqttModule } from './mqtt/mqtt.module.js';
 import { ProfileModule } from './profile/profile.module.js';
@@ -49,6 +50,7 @@ export class AppModule {
         TelemetryModule,
         IngestModule,
         MqttModule,
+        LiveModule,
         ...(options.imports ?? []),
       ],
     };

@@ -13,7 +13,14 @@ export interface DomainEvents {
   };
   'readings.ingested': {
     /** Latest value per (device, metric) of one committed batch, for live views. */
-    latest: { tenantId: string; deviceId: string; metric: string; ts: string; value: number }[];
+    latest: {
+      tenantId: string;
+      siteId: string;
+      deviceId: string;
+      metric: string;
+      ts: string;
+      value: number;
+    }[];
     inserted: number;
   };
   /** A command moved to a new status (one event per move, terminal ones included). */

@@ -29,7 +29,14 @@ export type LiveTopic = z.infer<typeof liveTopicSchema>;
 const subscriptionId = z.string().min(1).max(64);
 
 export const liveClientMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('auth'), token: z.string().min(1).max(8192) }).strict(),
+  z
+    .object({
+      type: z.literal('auth'),
+      token: z.string().min(1).max(8192),
+      /** A platform admin names the tenant to follow, as X-Tenant-Id does on REST. */
+      tenantId: z.uuid().optional(),
+    })
+    .strict(),
   z.object({ type: z.literal('subscribe'), id: subscriptionId, topic: liveTopicSchema }).strict(),
   z.object({ type: z.literal('unsubscribe'), id: subscriptionId }).strict(),
   z.object({ type: z.literal('ping'), at: z.number().optional() }).strict(),

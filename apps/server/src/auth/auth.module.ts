@@ -18,6 +18,6 @@ import { TokenService } from './token.service.js';
     TokenService,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [AuthRepository, PasswordService],
+  exports: [AuthRepository, PasswordService, AuthService],
 })
 export class AuthModule {}

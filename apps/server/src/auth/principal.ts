@@ -28,7 +28,7 @@ declare module 'fastify' {
 }
 
 /** The data scope of a request that must act inside one tenant, limited to the user's sites. */
-export function tenantScopeOf(principal: Principal): DataScope {
+export function tenantScopeOf(principal: Principal): Exclude<DataScope, 'platform'> {
   if (!principal.tenantId) throw new Error('route declared without a tenant context');
   return { tenantId: principal.tenantId, siteIds: principal.siteIds };
 }

@@ -112,6 +112,26 @@ export const configSchema = z
      */
     MQTT_AUTH_HOOK_SECRET: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
 
+    LIVE_MAX_HZ: z.coerce.number().min(0.1).max(50).default(2),
+    LIVE_SOFT_BUFFER_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(256 * 1024),
+    LIVE_HARD_BUFFER_BYTES: z.coerce
+      .number()
+      .int()
+      .min(4096)
+      .max(256 * 1024 * 1024)
+      .default(4 * 1024 * 1024),
+    LIVE_SLOW_GRACE_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+    LIVE_AUTH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    LIVE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+    LIVE_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(10_000).default(100),
+    LIVE_MAX_CLIENTS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+    LIVE_SUMMARY_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),
+
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
     RATE_LIMIT_MAX_REQUESTS: z.coerce.number().int().min(1).max(1_000_000).default(600),
     LOGIN_RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(10_000).default(20),

@@ -29,7 +29,7 @@ export interface IngestOutcome {
 @Injectable()
 export class IngestService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('ingest');
-  private readonly batcher: WriteBatcher<StoredReading>;
+  private readonly batcher: WriteBatcher<IngestedReading>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -39,7 +39,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     @Inject(EventBus) private readonly events: EventBus,
     @Inject(HealthService) private readonly health: HealthService,
   ) {
-    this.batcher = new WriteBatcher<StoredReading>({
+    this.batcher = new WriteBatcher<IngestedReading>({
       maxBatchSize: config.INGEST_BATCH_SIZE,
       maxDelayMs: config.INGEST_MAX_DELAY_MS,
       // On PostgreSQL one batch is written while the next is sent, so the server and the database
@@ -82,6 +82,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
       await this.reject(device.tenantId, parsed.rejections, message.transport);
     const readings = parsed.readings.map((reading) => ({
       tenantId: device.tenantId,
+      siteId: device.siteId,
       deviceId: device.deviceId,
       metric: reading.metric,
       ts: reading.ts,
@@ -125,7 +126,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     return this.batcher.stats();
   }
 
-  private async write(readings: StoredReading[]): Promise<void> {
+  private async write(readings: IngestedReading[]): Promise<void> {
     const timer = this.metrics.batchSeconds.startTimer();
     const outcome = await this.telemetry.write(readings);
     timer();
@@ -149,8 +150,11 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-function latestOf(readings: readonly StoredReading[]) {
-  const latest = new Map<string, StoredReading>();
+/** A reading on its way to storage, with the site live views group it by. */
+type IngestedReading = StoredReading & { siteId: string };
+
+function latestOf(readings: readonly IngestedReading[]) {
+  const latest = new Map<string, IngestedReading>();
   for (const reading of readings) {
     const key = `${reading.deviceId}\u0000${reading.metric}`;
     const current = latest.get(key);
@@ -158,6 +162,7 @@ function latestOf(readings: readonly StoredReading[]) {
   }
   return [...latest.values()].map((reading) => ({
     tenantId: reading.tenantId,
+    siteId: reading.siteId,
     deviceId: reading.deviceId,
     metric: reading.metric,
     ts: reading.ts.toISOString(),

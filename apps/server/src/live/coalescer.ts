@@ -64,6 +64,14 @@ export class Coalescer<V> {
     this.nextSlot.delete(key);
   }
 
+  /** Forgets every key that starts with `prefix`. */
+  dropPrefix(prefix: string): void {
+    for (const key of [...this.waiting.keys()])
+      if (key.startsWith(prefix)) this.waiting.delete(key);
+    for (const key of [...this.nextSlot.keys()])
+      if (key.startsWith(prefix)) this.nextSlot.delete(key);
+  }
+
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);

@@ -12,6 +12,7 @@ import { DateTime } from 'luxon';
 import { csvLine } from '../common/csv.js';
 import { NotFoundError } from '../common/errors.js';
 import { tenantScopeOf, type Principal } from '../auth/principal.js';
+import type { DataScope } from '../database/scope.js';
 import { DevicesRepository } from '../devices/devices.repository.js';
 import {
   NO_SITE_ENERGY,
@@ -220,8 +221,12 @@ export class TelemetryQueriesService {
     };
   }
 
-  async fleetSummary(principal: Principal): Promise<FleetSummary> {
-    const scope = tenantScopeOf(principal);
+  fleetSummary(principal: Principal): Promise<FleetSummary> {
+    return this.fleetSummaryOf(tenantScopeOf(principal));
+  }
+
+  /** The KPIs of a tenant (limited to some sites): REST and live fleet subscribers share it. */
+  async fleetSummaryOf(scope: Exclude<DataScope, 'platform'>): Promise<FleetSummary> {
     const [capacity, live, today] = await Promise.all([
       this.queries.capacity(scope),
       this.queries.livePower(scope),

@@ -18,6 +18,6 @@ import { TelemetryRepository } from './telemetry.repository.js';
     TelemetryQueriesRepository,
     TelemetryQueriesService,
   ],
-  exports: [TelemetryRepository, RollupsRepository, TelemetryJobsService],
+  exports: [TelemetryRepository, RollupsRepository, TelemetryJobsService, TelemetryQueriesService],
 })
 export class TelemetryModule {}
