@@ -30,6 +30,15 @@ export default defineConfig({
         },
       },
       'apps/web/vite.config.ts',
+      {
+        // The built server, simulator and web app in headless Chromium (`npm run build` first).
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.e2e.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

@@ -47,6 +47,13 @@ describe('loadConfig', () => {
     ).toBe('https://a.example, http://localhost:5173');
   });
 
+  it('refuses live buffer bounds in the wrong order', () => {
+    expect(() =>
+      loadConfig({ LIVE_SOFT_BUFFER_BYTES: '100000', LIVE_HARD_BUFFER_BYTES: '50000' }),
+    ).toThrow(/LIVE_SOFT_BUFFER_BYTES: must be below LIVE_HARD_BUFFER_BYTES/);
+    expect(() => loadConfig({ LIVE_MAX_HZ: '0' })).toThrow(/LIVE_MAX_HZ/);
+  });
+
   it('starts in production with its secrets set', () => {
     expect(loadConfig(PRODUCTION).NODE_ENV).toBe('production');
   });

@@ -196,6 +196,13 @@ export const configSchema = z
         });
       }
     }
+    if (config.LIVE_SOFT_BUFFER_BYTES >= config.LIVE_HARD_BUFFER_BYTES) {
+      context.addIssue({
+        code: 'custom',
+        path: ['LIVE_SOFT_BUFFER_BYTES'],
+        message: 'must be below LIVE_HARD_BUFFER_BYTES',
+      });
+    }
     if (Boolean(config.MQTT_TLS_CERT) !== Boolean(config.MQTT_TLS_KEY)) {
       context.addIssue({
         code: 'custom',
