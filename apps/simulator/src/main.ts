@@ -7,6 +7,9 @@ import {
   type SimulatorConfig,
   usage,
 } from './config.js';
+import { DeviceCommandHandler } from './commands/command-handler.js';
+import type { DeviceControlSnapshot } from './commands/device-control.js';
+import { DEFAULT_RECENT_COMMANDS, RecentCommands } from './commands/recent-commands.js';
 import { createSimulatedSites, locateSite, planFleet } from './fleet.js';
 import { ConnectionPool } from './mqtt/connection-pool.js';
 import { DeviceConnection } from './mqtt/device-connection.js';
@@ -152,7 +155,10 @@ async function run(config: SimulatorConfig, parsedAtMs: number): Promise<void> {
   const snapshot = await readSnapshot(snapshotPath);
   let startMs = config.startMs;
   if (snapshot) {
-    for (const site of sites) site.restore(snapshot.devices);
+    for (const site of sites) {
+      site.restore(snapshot.devices);
+      site.restoreControls(snapshot.controls ?? {});
+    }
     const previousMs = Date.parse(snapshot.simulatedAt);
     if (snapshot.fleet === state.fleet && previousMs >= startMs) {
       startMs = Math.min(previousMs + 1, Date.now());
@@ -172,10 +178,20 @@ async function run(config: SimulatorConfig, parsedAtMs: number): Promise<void> {
   let acked = 0;
   let stopping = false;
   const errorLog = new LogLimiter(20, STATUS_EVERY_MS);
+  // Its own budget, so a burst of errors does not hide what commands did, nor the reverse.
+  const commandLog = new LogLimiter(20, STATUS_EVERY_MS);
+  const logCommand = (line: string) => {
+    if (commandLog.allow(Date.now())) log(line);
+  };
   const pool = new ConnectionPool<DeviceConnection>({
     connectsPerSecond: config.connectsPerSecond,
   });
   const connections = new Map<string, DeviceConnection>();
+  const handlers = new Map<string, DeviceCommandHandler>();
+  const siteOfDevice = new Map<string, SimulatedSite>();
+  for (const site of sites) {
+    for (const device of site.devices) siteOfDevice.set(device.deviceId, site);
+  }
   for (const device of devices) {
     const connection = DeviceConnection.create(
       config.mqttUrl,
@@ -193,17 +209,34 @@ async function run(config: SimulatorConfig, parsedAtMs: number): Promise<void> {
           }
         },
         onCommand: (identity, payload) => {
-          if (errorLog.allow(Date.now())) {
-            log(
-              `command for device ${identity.deviceId} (not executed yet): ${payload.slice(0, 300)}`,
-            );
-          }
+          handlers
+            .get(identity.deviceId)
+            ?.handle(payload)
+            .catch((error: unknown) => {
+              logCommand(`device ${identity.deviceId}: command not handled: ${String(error)}`);
+            });
         },
       },
     );
     connections.set(device.deviceId, connection);
+    handlers.set(
+      device.deviceId,
+      new DeviceCommandHandler({
+        deviceId: device.deviceId,
+        kind: device.kind,
+        site: siteOfDevice.get(device.deviceId)!,
+        link: connection,
+        recent: new RecentCommands(
+          DEFAULT_RECENT_COMMANDS,
+          snapshot?.commands?.[device.deviceId] ?? [],
+        ),
+        log: logCommand,
+      }),
+    );
     pool.add(connection);
   }
+  // Commands still running when the previous run stopped are reported failed once connected.
+  for (const handler of handlers.values()) void handler.failInterrupted();
 
   let clock: SimClock | undefined;
   let scheduler: TickScheduler | undefined;
@@ -225,6 +258,15 @@ async function run(config: SimulatorConfig, parsedAtMs: number): Promise<void> {
       fleet: state.fleet,
       simulatedAt: new Date(scheduler?.simulated?.atMs ?? startMs).toISOString(),
       devices: devicesSnapshot,
+      controls: Object.assign({}, ...sites.map((site) => site.controlSnapshot())) as Record<
+        string,
+        DeviceControlSnapshot
+      >,
+      commands: Object.fromEntries(
+        [...handlers]
+          .filter(([, handler]) => handler.recent.size > 0)
+          .map(([deviceId, handler]) => [deviceId, handler.recent.entries()]),
+      ),
     });
   };
 
@@ -254,6 +296,7 @@ async function run(config: SimulatorConfig, parsedAtMs: number): Promise<void> {
           intervalMs: config.intervalMs,
           clock,
           firstTickMs: nowMs,
+          onCommandOutcome: (outcome) => handlers.get(outcome.deviceId)?.settle(outcome),
         });
       }
     }
@@ -286,6 +329,8 @@ async function run(config: SimulatorConfig, parsedAtMs: number): Promise<void> {
     previousTotals = current;
     const suppressed = errorLog.takeSuppressed();
     if (suppressed > 0) log(`${suppressed} more device message(s) not shown`);
+    const commandLines = commandLog.takeSuppressed();
+    if (commandLines > 0) log(`${commandLines} more command line(s) not shown`);
   }, STATUS_EVERY_MS);
 
   // One write at a time, in order: an older snapshot must never land after a newer one.

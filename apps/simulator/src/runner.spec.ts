@@ -33,6 +33,35 @@ describe('runTick', () => {
     );
   });
 
+  it('hands over the outcome of each command after the readings that show it', () => {
+    const [site] = createFleet(1, 5);
+    const battery = site!.devices.find((device) => device.kind === 'battery')!;
+    const events: string[] = [];
+    const sinks = new Map(
+      site!.devices.map((device) => [
+        device.deviceId,
+        {
+          publishTelemetry: (message: TelemetryMessage): PublishOutcome => {
+            events.push(`reading ${device.kind} ${message.metrics.power_kw}`);
+            return 'sent';
+          },
+        },
+      ]),
+    );
+    site!.queueCommand(battery.deviceId, 'cmd-1', { type: 'set_mode', mode: 'idle' });
+
+    runTick([site!], sinks, new Date('2025-06-21T10:00:00Z'), 5, emptyPublishCounts(), (outcome) =>
+      events.push(`${outcome.status} ${outcome.commandId}`),
+    );
+
+    expect(events).toEqual([
+      expect.stringMatching(/^reading grid_meter /),
+      expect.stringMatching(/^reading pv_inverter /),
+      'reading battery 0',
+      'completed cmd-1',
+    ]);
+  });
+
   it('fails loudly when a device has no connection', () => {
     expect(() =>
       runTick(createFleet(1, 5), new Map(), new Date(), 5, emptyPublishCounts()),

@@ -1,4 +1,9 @@
-import { type PublishCounts, runTick, type TelemetrySink } from './runner.js';
+import {
+  type CommandOutcomeSink,
+  type PublishCounts,
+  runTick,
+  type TelemetrySink,
+} from './runner.js';
 import type { SimulatedSite } from './site.js';
 
 /*
@@ -85,6 +90,8 @@ export interface TickSchedulerOptions {
   /** Real time of the first tick. */
   firstTickMs: number;
   sliceCount?: number;
+  /** Receives the outcome of each command a step carried out. */
+  onCommandOutcome?: CommandOutcomeSink;
 }
 
 export interface SchedulerProgress {
@@ -154,6 +161,7 @@ export class TickScheduler {
         new Date(instant.atMs),
         instant.dtSeconds,
         this.counts,
+        this.options.onCommandOutcome,
       );
       ran += 1;
       this.nextSliceIndex += 1;

@@ -1,4 +1,24 @@
 import type { TelemetryMessage } from '@ecogrid/contracts';
+import {
+  type BatteryControl,
+  batteryTargetKw,
+  chargerLimitKw,
+  chargerMaxCurrentA,
+  type ControlDecision,
+  decideBattery,
+  decideEvCharger,
+  decidePv,
+  decideSwitch,
+  defaultBatteryControl,
+  defaultEvControl,
+  defaultPvControl,
+  defaultSwitchControl,
+  type DeviceControl,
+  type DeviceControlSnapshot,
+  type EvControl,
+  type PvControl,
+  type SwitchControl,
+} from './commands/device-control.js';
 import { type BatterySpec, assertValidBatterySpec, stepBattery } from './physics/battery.js';
 import { type CommercialLoadProfile, commercialLoadKw } from './physics/commercial-load.js';
 import {
@@ -88,11 +108,23 @@ export interface DeviceTelemetry extends SiteDevice {
   message: TelemetryMessage;
 }
 
+/** How a queued command ended, decided on the step that carried it out. */
+export interface CommandOutcome {
+  deviceId: string;
+  commandId: string;
+  status: 'completed' | 'failed';
+  /** For the operator: what the device now does, or why it could not. */
+  message: string;
+}
+
 export interface SiteStep {
   flows: SitePowerFlows;
   cloudiness: number;
   outdoorTemperatureC: number;
+  /** One reading per device, except devices that are rebooting. */
   telemetry: DeviceTelemetry[];
+  /** The commands this step carried out, in the order they were queued. */
+  commands: CommandOutcome[];
 }
 
 /** What a device must remember across restarts so its counters keep growing: metric → value. */
@@ -104,9 +136,11 @@ const NOMINAL_FREQUENCY_HZ = 50;
 interface PvState {
   spec: Extract<DeviceSpec, { kind: 'pv_inverter' }>;
   energyKwh: number;
+  control: PvControl;
 }
 interface BatteryState {
   spec: Extract<DeviceSpec, { kind: 'battery' }>;
+  control: BatteryControl;
   socPct: number;
   chargedKwh: number;
   dischargedKwh: number;
@@ -120,14 +154,30 @@ interface EvState {
   spec: Extract<DeviceSpec, { kind: 'ev_charger' }>;
   session: EvSession | null;
   energyKwh: number;
+  control: EvControl;
 }
 interface HeatPumpState {
   spec: Extract<DeviceSpec, { kind: 'heat_pump' }>;
   energyKwh: number;
+  control: SwitchControl;
 }
 interface LoadState {
   spec: Extract<DeviceSpec, { kind: 'load' }>;
   energyKwh: number;
+  control: SwitchControl;
+}
+
+interface QueuedCommand {
+  deviceId: string;
+  commandId: string;
+  control: DeviceControl;
+}
+
+/** A command checked against its device at the start of a step, waiting for the step's result. */
+interface DecidedCommand {
+  deviceId: string;
+  commandId: string;
+  decision: ControlDecision<unknown>;
 }
 
 /** Finite and not negative: what a counter or a state of charge read back may be. */
@@ -137,9 +187,15 @@ function restorable(value: number | undefined): value is number {
 
 /**
  * A site: PV inverters, batteries, at most one grid meter, EV chargers, heat pumps and commercial
- * loads, plus the household consumption no device measures. Batteries run the usual
- * self-consumption strategy (cover the deficit, store the surplus, in device order); the grid
- * takes the rest, so consumption = production + grid + battery holds at every step.
+ * loads, plus the household consumption no device measures. Batteries in `auto` mode run the
+ * usual self-consumption strategy (cover the deficit, store the surplus, in device order) after
+ * the batteries that follow a setpoint or a forced mode; the grid takes the rest, so
+ * consumption = production + grid + battery holds at every step.
+ *
+ * Commands queued for a device are carried out at the start of the next step, and the step
+ * reports each one's outcome. A rebooting device publishes no reading; meanwhile PV inverters,
+ * batteries, EV chargers and heat pumps deliver and draw nothing, while the grid meter keeps
+ * counting and a metered load keeps drawing (the building does not switch off with its meter).
  *
  * Energy counters only grow. They start at zero unless restored from a snapshot of an earlier
  * run, so a restart looks to the platform like a device that kept counting.
@@ -153,6 +209,8 @@ export class SimulatedSite {
   private readonly chargers: EvState[] = [];
   private readonly heatPumps: HeatPumpState[] = [];
   private readonly loads: LoadState[] = [];
+  private readonly queued: QueuedCommand[] = [];
+  private readonly rebooting = new Set<string>();
 
   constructor(
     readonly spec: SiteSpec,
@@ -166,12 +224,13 @@ export class SimulatedSite {
       ids.add(device.deviceId);
       switch (device.kind) {
         case 'pv_inverter':
-          this.pvs.push({ spec: device, energyKwh: 0 });
+          this.pvs.push({ spec: device, energyKwh: 0, control: defaultPvControl() });
           break;
         case 'battery':
           assertValidBatterySpec(device.battery);
           this.batteries.push({
             spec: device,
+            control: defaultBatteryControl(),
             socPct: Math.min(100, Math.max(0, device.initialSocPct)),
             chargedKwh: 0,
             dischargedKwh: 0,
@@ -181,13 +240,18 @@ export class SimulatedSite {
           this.meters.push({ spec: device, importedKwh: 0, exportedKwh: 0 });
           break;
         case 'ev_charger':
-          this.chargers.push({ spec: device, session: null, energyKwh: 0 });
+          this.chargers.push({
+            spec: device,
+            session: null,
+            energyKwh: 0,
+            control: defaultEvControl(),
+          });
           break;
         case 'heat_pump':
-          this.heatPumps.push({ spec: device, energyKwh: 0 });
+          this.heatPumps.push({ spec: device, energyKwh: 0, control: defaultSwitchControl() });
           break;
         case 'load':
-          this.loads.push({ spec: device, energyKwh: 0 });
+          this.loads.push({ spec: device, energyKwh: 0, control: defaultSwitchControl() });
           break;
       }
     }
@@ -202,6 +266,68 @@ export class SimulatedSite {
   get devices(): SiteDevice[] {
     const { siteId } = this.spec;
     return this.spec.devices.map(({ deviceId, kind }) => ({ siteId, deviceId, kind }));
+  }
+
+  /** Queues a command for the next step, which carries it out and reports its outcome. */
+  queueCommand(deviceId: string, commandId: string, control: DeviceControl): void {
+    if (!this.spec.devices.some((device) => device.deviceId === deviceId)) {
+      throw new RangeError(`site ${this.spec.siteId} has no device ${deviceId}`);
+    }
+    this.queued.push({ deviceId, commandId, control });
+  }
+
+  /** Commands waiting for the next step. */
+  get pendingCommands(): number {
+    return this.queued.length;
+  }
+
+  /** A rebooting device is off and silent until this is called again with false. */
+  setRebooting(deviceId: string, rebooting: boolean): void {
+    if (!this.spec.devices.some((device) => device.deviceId === deviceId)) {
+      throw new RangeError(`site ${this.spec.siteId} has no device ${deviceId}`);
+    }
+    if (rebooting) this.rebooting.add(deviceId);
+    else this.rebooting.delete(deviceId);
+  }
+
+  isRebooting(deviceId: string): boolean {
+    return this.rebooting.has(deviceId);
+  }
+
+  /** Checks a command against its device as it is now and, if it can be done, applies it. */
+  private decide({ deviceId, control }: QueuedCommand): ControlDecision<unknown> {
+    const battery = this.batteries.find((state) => state.spec.deviceId === deviceId);
+    if (battery) {
+      const decision = decideBattery(control, battery.spec.battery, battery.socPct);
+      if (decision.ok) battery.control = decision.control;
+      return decision;
+    }
+    const pv = this.pvs.find((state) => state.spec.deviceId === deviceId);
+    if (pv) {
+      const decision = decidePv(control, pv.spec.pvArray);
+      if (decision.ok) pv.control = decision.control;
+      return decision;
+    }
+    const charger = this.chargers.find((state) => state.spec.deviceId === deviceId);
+    if (charger) {
+      const decision = decideEvCharger(
+        control,
+        charger.control,
+        charger.spec.charger,
+        charger.session,
+      );
+      if (decision.ok) charger.control = decision.control;
+      return decision;
+    }
+    const switchable =
+      this.heatPumps.find((state) => state.spec.deviceId === deviceId) ??
+      this.loads.find((state) => state.spec.deviceId === deviceId);
+    if (switchable) {
+      const decision = decideSwitch(switchable.spec.kind, control);
+      if (decision.ok) switchable.control = decision.control;
+      return decision;
+    }
+    return { ok: false, reason: `a grid_meter does not take ${control.type}` };
   }
 
   /** Advances the site by `dtSeconds` ending at `at` and reports what each device measured. */
@@ -227,11 +353,22 @@ export class SimulatedSite {
     const elevationDeg = solarElevationDeg(spec.latitudeDeg, spec.longitudeDeg, at);
     const local = localTimeOf(at, spec.timeZone);
 
+    // Commands queued since the last step take effect before the physics run.
+    const decided: DecidedCommand[] = this.queued.splice(0).map((command) => ({
+      deviceId: command.deviceId,
+      commandId: command.commandId,
+      decision: this.decide(command),
+    }));
+    const { rebooting } = this;
+
     const telemetry = new Map<string, Record<string, number>>();
 
     let productionKw = 0;
     for (const pv of this.pvs) {
-      const powerKw = pvOutputKw(pv.spec.pvArray, elevationDeg, this.cloudiness);
+      const availableKw = rebooting.has(pv.spec.deviceId)
+        ? 0
+        : pvOutputKw(pv.spec.pvArray, elevationDeg, this.cloudiness);
+      const powerKw = Math.min(availableKw, pv.control.limitKw ?? Number.POSITIVE_INFINITY);
       pv.energyKwh += powerKw * hours;
       productionKw += powerKw;
       telemetry.set(pv.spec.deviceId, {
@@ -245,8 +382,12 @@ export class SimulatedSite {
     let evKw = 0;
     for (const charger of this.chargers) {
       const { charger: chargerSpec } = charger.spec;
+      // Stopped, limited or rebooting: the car stays plugged in and takes what the box allows.
+      const limitKw = rebooting.has(charger.spec.deviceId)
+        ? 0
+        : chargerLimitKw(chargerSpec, charger.control);
       const result = stepEvCharger(
-        chargerSpec,
+        limitKw === chargerSpec.maxPowerKw ? chargerSpec : { ...chargerSpec, maxPowerKw: limitKw },
         charger.session,
         atMs,
         local.hour,
@@ -267,7 +408,14 @@ export class SimulatedSite {
 
     let heatPumpKw = 0;
     for (const heatPump of this.heatPumps) {
-      const operation = operateHeatPump(heatPump.spec.heatPump, outdoorC, local.hour);
+      const { heatPump: heatPumpSpec, deviceId } = heatPump.spec;
+      const running = operateHeatPump(heatPumpSpec, outdoorC, local.hour);
+      // Switched off, only its controller draws; rebooting, nothing at all.
+      const operation = rebooting.has(deviceId)
+        ? { ...running, electricKw: 0, heatKw: 0 }
+        : heatPump.control.on
+          ? running
+          : { ...running, electricKw: heatPumpSpec.standbyKw, heatKw: 0 };
       heatPump.energyKwh += operation.electricKw * hours;
       heatPumpKw += operation.electricKw;
       telemetry.set(heatPump.spec.deviceId, {
@@ -281,7 +429,9 @@ export class SimulatedSite {
 
     let commercialKw = 0;
     for (const load of this.loads) {
-      const powerKw = commercialLoadKw(load.spec.profile, local.isoWeekday, local.hour, random);
+      // Drawn even when switched off, so the noise stream does not depend on the switch.
+      const demandKw = commercialLoadKw(load.spec.profile, local.isoWeekday, local.hour, random);
+      const powerKw = load.control.on ? demandKw : 0;
       load.energyKwh += powerKw * hours;
       commercialKw += powerKw;
       telemetry.set(load.spec.deviceId, {
@@ -292,10 +442,8 @@ export class SimulatedSite {
 
     const consumptionKw = householdKw + evKw + heatPumpKw + commercialKw;
 
-    // Self-consumption: the batteries, in turn, cover the deficit or store the surplus.
     let batteryKw = 0;
-    for (const battery of this.batteries) {
-      const setpointKw = consumptionKw - productionKw - batteryKw;
+    const runBattery = (battery: BatteryState, setpointKw: number) => {
       const result = stepBattery(battery.spec.battery, battery.socPct, setpointKw, dtSeconds);
       battery.socPct = result.socPct;
       battery.dischargedKwh += Math.max(0, result.powerKw) * hours;
@@ -307,6 +455,19 @@ export class SimulatedSite {
         charge_kwh: roundTo(battery.chargedKwh, 3),
         discharge_kwh: roundTo(battery.dischargedKwh, 3),
       });
+    };
+    // Batteries told what to do go first (SOC and power limits still apply) ...
+    const selfConsuming: BatteryState[] = [];
+    for (const battery of this.batteries) {
+      const targetKw = rebooting.has(battery.spec.deviceId)
+        ? 0
+        : batteryTargetKw(battery.control, battery.spec.battery);
+      if (targetKw === undefined) selfConsuming.push(battery);
+      else runBattery(battery, targetKw);
+    }
+    // ... then self-consumption: the others, in turn, cover the deficit or store the surplus.
+    for (const battery of selfConsuming) {
+      runBattery(battery, consumptionKw - productionKw - batteryKw);
     }
 
     const gridKw = consumptionKw - productionKw - batteryKw;
@@ -338,12 +499,21 @@ export class SimulatedSite {
       cloudiness: this.cloudiness,
       outdoorTemperatureC: outdoorC,
       // In the site's device order, whatever order the physics ran in.
-      telemetry: this.spec.devices.map(({ deviceId, kind }) => ({
-        siteId: spec.siteId,
-        deviceId,
-        kind,
-        message: { ts, metrics: telemetry.get(deviceId) ?? {} },
-      })),
+      telemetry: this.spec.devices
+        .filter(({ deviceId }) => !rebooting.has(deviceId))
+        .map(({ deviceId, kind }) => ({
+          siteId: spec.siteId,
+          deviceId,
+          kind,
+          message: { ts, metrics: telemetry.get(deviceId) ?? {} },
+        })),
+      commands: decided.map(({ deviceId, commandId, decision }) => {
+        if (!decision.ok)
+          return { deviceId, commandId, status: 'failed', message: decision.reason };
+        const powerKw = telemetry.get(deviceId)?.power_kw;
+        const now = powerKw === undefined ? '' : `; power now ${powerKw} kW`;
+        return { deviceId, commandId, status: 'completed', message: `${decision.note}${now}` };
+      }),
     };
   }
 
@@ -390,6 +560,63 @@ export class SimulatedSite {
     }
     for (const device of [...this.chargers, ...this.heatPumps, ...this.loads]) {
       device.energyKwh = counter(device.spec.deviceId, 'energy_kwh', device.energyKwh);
+    }
+  }
+
+  /**
+   * The control states commands left behind, by device id (devices as they left the factory are
+   * left out), so a restart keeps doing what the operator asked.
+   */
+  controlSnapshot(): Record<string, DeviceControlSnapshot> {
+    const result: Record<string, DeviceControlSnapshot> = {};
+    for (const battery of this.batteries) {
+      if (battery.control.mode !== 'auto') result[battery.spec.deviceId] = { ...battery.control };
+    }
+    for (const pv of this.pvs) {
+      if (pv.control.limitKw !== null) result[pv.spec.deviceId] = { ...pv.control };
+    }
+    for (const charger of this.chargers) {
+      if (!charger.control.charging || charger.control.currentLimitA !== null) {
+        result[charger.spec.deviceId] = { ...charger.control };
+      }
+    }
+    for (const device of [...this.heatPumps, ...this.loads]) {
+      if (!device.control.on) result[device.spec.deviceId] = { ...device.control };
+    }
+    return result;
+  }
+
+  /** Takes back control states of an earlier run; fields that do not fit a device are ignored. */
+  restoreControls(snapshot: Readonly<Record<string, DeviceControlSnapshot | undefined>>): void {
+    for (const battery of this.batteries) {
+      const saved = snapshot[battery.spec.deviceId];
+      if (!saved?.mode) continue;
+      const { maxChargeKw, maxDischargeKw } = battery.spec.battery;
+      const setpointKw = Math.min(maxDischargeKw, Math.max(-maxChargeKw, saved.setpointKw ?? 0));
+      battery.control = {
+        mode: saved.mode,
+        setpointKw: saved.mode === 'setpoint' ? setpointKw : 0,
+      };
+    }
+    for (const pv of this.pvs) {
+      const saved = snapshot[pv.spec.deviceId];
+      if (saved?.limitKw !== undefined) pv.control = { limitKw: saved.limitKw };
+    }
+    for (const charger of this.chargers) {
+      const saved = snapshot[charger.spec.deviceId];
+      if (!saved) continue;
+      const maxA = chargerMaxCurrentA(charger.spec.charger);
+      charger.control = {
+        charging: saved.charging ?? charger.control.charging,
+        currentLimitA:
+          saved.currentLimitA === undefined || saved.currentLimitA === null
+            ? null
+            : Math.min(maxA, saved.currentLimitA),
+      };
+    }
+    for (const device of [...this.heatPumps, ...this.loads]) {
+      const saved = snapshot[device.spec.deviceId];
+      if (saved?.on !== undefined) device.control = { on: saved.on };
     }
   }
 }

@@ -125,6 +125,49 @@ describe('snapshot of counters', () => {
     expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(snapshot);
   });
 
+  it('keeps the control states and answered commands of the devices', async () => {
+    const path = join(directory, 'fleet.counters.json');
+    const snapshot = {
+      version: 1 as const,
+      simulatedAt: '2025-06-21T10:00:00.000Z',
+      devices: { 'battery-1': { soc_pct: 40 } },
+      controls: { 'battery-1': { mode: 'setpoint' as const, setpointKw: -2 } },
+      commands: {
+        'battery-1': [
+          {
+            id: '7d9f1c7e-3f4b-4c1a-9a53-5b0c2a1e9f10',
+            type: 'set_power_setpoint',
+            status: 'completed' as const,
+            message: 'following a setpoint of -2 kW',
+          },
+        ],
+      },
+    };
+    await writeSnapshot(path, snapshot);
+
+    expect(await readSnapshot(path)).toEqual(snapshot);
+  });
+
+  it('drops a damaged command section on its own, keeping the counters', async () => {
+    const path = join(directory, 'fleet.counters.json');
+    await writeFile(
+      path,
+      JSON.stringify({
+        version: 1,
+        simulatedAt: '2025-06-21T10:00:00.000Z',
+        devices: { 'meter-1': { import_kwh: 7 } },
+        controls: { 'battery-1': { mode: 'turbo' } },
+        commands: { 'battery-1': [{ id: 'not-a-uuid', status: 'done' }] },
+      }),
+    );
+
+    expect(await readSnapshot(path)).toEqual({
+      version: 1,
+      simulatedAt: '2025-06-21T10:00:00.000Z',
+      devices: { 'meter-1': { import_kwh: 7 } },
+    });
+  });
+
   it('is ignored when missing or damaged: counters then start from zero', async () => {
     const path = join(directory, 'fleet.counters.json');
     expect(await readSnapshot(path)).toBeUndefined();

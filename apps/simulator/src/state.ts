@@ -2,6 +2,8 @@ import { DEVICE_TYPES } from '@ecogrid/contracts';
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { deviceControlSnapshotSchema } from './commands/device-control.js';
+import { recordedCommandSchema } from './commands/recent-commands.js';
 
 /*
  * What the simulator keeps between runs:
@@ -199,7 +201,7 @@ export async function readDevicesFile(path: string, locate: LocateSite): Promise
   };
 }
 
-/* The snapshot of counters. */
+/* The snapshot of counters, and of what commands left behind. */
 
 export const snapshotSchema = z.object({
   version: z.literal(1),
@@ -207,6 +209,13 @@ export const snapshotSchema = z.object({
   /** The simulated instant of the last reading: a restart continues after it, never before. */
   simulatedAt: z.iso.datetime({ offset: true }),
   devices: z.record(z.string(), z.record(z.string(), z.number())),
+  /**
+   * Device id → the control state commands set (battery mode, PV limit, …). A section that does
+   * not read back is dropped on its own, so it never costs the counters.
+   */
+  controls: z.record(z.string(), deviceControlSnapshotSchema).optional().catch(undefined),
+  /** Device id → the commands it answered recently, oldest first: redeliveries stay answered. */
+  commands: z.record(z.string(), z.array(recordedCommandSchema)).optional().catch(undefined),
 });
 export type FleetSnapshot = z.infer<typeof snapshotSchema>;
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mqttTopics, telemetryMessageSchema } from '@ecogrid/contracts';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startAedes } from '../test/aedes-broker.js';
 import { DeviceConnection, deviceClientOptions, type DeviceIdentity } from './device-connection.js';
 
 function makeIdentity(overrides: Partial<DeviceIdentity> = {}): DeviceIdentity {
@@ -158,5 +159,121 @@ describe('DeviceConnection without a broker', () => {
     } finally {
       await connection.close(100);
     }
+  });
+});
+
+describe('DeviceConnection commands and restarts, against an in-process broker', () => {
+  const cleanups: Array<() => Promise<unknown>> = [];
+
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function startBroker(options: Parameters<typeof startAedes>[0] = {}): Promise<string> {
+    const broker = await startAedes(options);
+    cleanups.push(() => broker.stop());
+    return broker.url;
+  }
+
+  async function observe(url: string, identity: DeviceIdentity): Promise<MqttClient> {
+    const observer = await connectAsync(url, { clientId: `observer-${randomUUID()}` });
+    cleanups.push(() => observer.endAsync());
+    await observer.subscribeAsync(`sites/${identity.siteId}/devices/${identity.deviceId}/#`, {
+      qos: 1,
+    });
+    return observer;
+  }
+
+  it('holds acknowledgements while offline and sends them once connected', async () => {
+    const url = await startBroker();
+    const identity = makeIdentity();
+    const observer = await observe(url, identity);
+    const connection = DeviceConnection.create(url, identity);
+    cleanups.push(() => connection.close());
+    const id = randomUUID();
+
+    const ackArrives = nextMessage(
+      observer,
+      mqttTopics.commandAck(identity.siteId, identity.deviceId),
+    );
+    const published = connection.publishAck({ id, status: 'completed', message: 'done' });
+    connection.connect();
+
+    await published;
+    expect(JSON.parse(await ackArrives)).toEqual({ id, status: 'completed', message: 'done' });
+  });
+
+  it('reports a refused command subscription and keeps publishing', async () => {
+    const url = await startBroker({
+      authorizeSubscribe: (_client, subscription, done) =>
+        done(null, subscription.topic.endsWith('/commands') ? null : subscription),
+    });
+    const identity = makeIdentity();
+    const errors: string[] = [];
+    const connection = DeviceConnection.open(url, identity, {
+      onError: (_identity, error) => errors.push(error.message),
+    });
+    cleanups.push(() => connection.close());
+
+    await waitUntil(() => errors.length > 0);
+    expect(errors).toEqual([
+      expect.stringMatching(
+        `^the broker refused the subscription to ${mqttTopics.commands(identity.siteId, identity.deviceId)}: `,
+      ),
+    ]);
+    expect(connection.isConnected).toBe(true);
+    expect(connection.isSubscribedToCommands).toBe(false);
+    expect(connection.publishTelemetry({ metrics: { power_kw: 1 } })).toBe('sent');
+  });
+
+  it('restarts: says offline, stays away, and is back once its owner connects it', async () => {
+    const url = await startBroker();
+    const identity = makeIdentity();
+    const observer = await observe(url, identity);
+    const statuses: string[] = [];
+    observer.on('message', (topic, payload) => {
+      if (topic.endsWith('/status')) statuses.push(payload.toString());
+    });
+    let reconnectsAsked = 0;
+    const connection = DeviceConnection.open(url, identity, {
+      onClosed: (closed) => {
+        reconnectsAsked += 1;
+        closed.connect();
+      },
+    });
+    cleanups.push(() => connection.close());
+    await waitUntil(() => connection.isSubscribedToCommands);
+    await waitUntil(() => statuses.length === 1);
+
+    const restarted = connection.restart(150);
+    await waitUntil(() => statuses.length === 2);
+    expect(connection.state).toBe('rebooting');
+    expect(connection.publishTelemetry({ metrics: { power_kw: 1 } })).toBe('offline');
+    await restarted;
+    await waitUntil(() => statuses.length === 3);
+
+    expect(statuses).toEqual(['online', 'offline', 'online']);
+    expect(reconnectsAsked).toBe(1);
+    expect(connection.isConnected).toBe(true);
+    await waitUntil(() => connection.isSubscribedToCommands);
+  });
+
+  it('ends a restart and refuses acknowledgements once closed', async () => {
+    const url = await startBroker();
+    const connection = DeviceConnection.open(url, makeIdentity());
+    await waitUntil(() => connection.isConnected);
+
+    const restarted = connection.restart(10_000);
+    const held = new Promise((resolve) => setTimeout(resolve, 50)).then(() =>
+      connection.publishAck({ id: randomUUID(), status: 'accepted' }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await connection.close(1_000);
+
+    await expect(restarted).rejects.toThrow('closed while the device was restarting');
+    await expect(held).rejects.toThrow('the connection is closed');
+    await expect(connection.publishAck({ id: randomUUID(), status: 'accepted' })).rejects.toThrow(
+      'the connection is closed',
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { mqttTopics, type TelemetryMessage } from '@ecogrid/contracts';
+import { type CommandAck, mqttTopics, type TelemetryMessage } from '@ecogrid/contracts';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 
 export interface DeviceIdentity {
@@ -27,7 +27,22 @@ export interface DeviceConnectionEvents {
 export const ONLINE = 'online';
 export const OFFLINE = 'offline';
 
-export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'closed';
+/** `rebooting`: away on purpose (see restart()), neither connected nor waiting for a retry. */
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'rebooting' | 'closed';
+
+/** Acknowledgements held while the device is offline, sent once it is connected again. */
+const MAX_HELD_ACKS = 1_000;
+
+interface HeldAck {
+  payload: string;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
 
 /**
  * One MQTT connection per device, as a real device has: the Last Will is per connection, and the
@@ -64,10 +79,15 @@ export class DeviceConnection {
   private lastErrorMessage: string | undefined;
   private connectionState: ConnectionState = 'idle';
   private attempted = false;
+  private subscribed = false;
+  private heldAcks: HeldAck[] = [];
+  private reconnectWaiters: Waiter[] = [];
+  private cancelRestart: (() => void) | undefined;
   readonly identity: DeviceIdentity;
   private readonly statusTopic: string;
   private readonly telemetryTopic: string;
   private readonly commandsTopic: string;
+  private readonly commandAckTopic: string;
 
   private constructor(
     credentials: DeviceCredentials,
@@ -78,30 +98,48 @@ export class DeviceConnection {
     this.statusTopic = mqttTopics.status(credentials.siteId, credentials.deviceId);
     this.telemetryTopic = mqttTopics.telemetry(credentials.siteId, credentials.deviceId);
     this.commandsTopic = mqttTopics.commands(credentials.siteId, credentials.deviceId);
+    this.commandAckTopic = mqttTopics.commandAck(credentials.siteId, credentials.deviceId);
 
     client.on('connect', () => {
       if (this.connectionState === 'closed') return;
+      if (this.connectionState === 'rebooting') {
+        // An attempt that was under way when the reboot began: a rebooting device is away.
+        client.end(true);
+        return;
+      }
       this.connectionState = 'connected';
       this.lastErrorMessage = undefined;
       // After every (re)connect: the Last Will may have set the retained status to offline meanwhile.
       client
         .publishAsync(this.statusTopic, ONLINE, { qos: 1, retain: true })
         .catch((error: unknown) => this.reportError(error));
-      // A clean session forgets subscriptions: subscribe again on every connect.
+      // A clean session forgets subscriptions: subscribe again on every connect. A refused
+      // subscription (SUBACK 0x80, which the client turns into an error) leaves the device
+      // without commands but still publishing: reported, not fatal.
+      const refused = (reason: string) =>
+        this.reportError(
+          new Error(`the broker refused the subscription to ${this.commandsTopic}: ${reason}`),
+        );
       client
         .subscribeAsync(this.commandsTopic, { qos: 1 })
         .then((granted) => {
-          if (granted.some((grant) => grant.qos === 128)) {
-            this.reportError(
-              new Error(`the broker refused the subscription to ${this.commandsTopic}`),
-            );
-          }
+          if (granted.some((grant) => grant.qos === 128)) refused('SUBACK 0x80');
+          else this.subscribed = this.isConnected;
         })
-        .catch((error: unknown) => this.reportError(error));
+        .catch((error: unknown) => refused(error instanceof Error ? error.message : String(error)));
+      for (const held of this.heldAcks.splice(0)) {
+        client
+          .publishAsync(this.commandAckTopic, held.payload, { qos: 1 })
+          .then(() => held.resolve(), held.reject);
+      }
+      for (const waiter of this.reconnectWaiters.splice(0)) waiter.resolve();
       this.events.onConnected?.(this);
     });
     client.on('close', () => {
-      if (this.connectionState === 'closed' || this.connectionState === 'idle') return;
+      this.subscribed = false;
+      const { connectionState } = this;
+      if (connectionState === 'closed' || connectionState === 'idle') return;
+      if (connectionState === 'rebooting') return;
       this.connectionState = 'idle';
       this.events.onClosed?.(this);
     });
@@ -143,6 +181,11 @@ export class DeviceConnection {
     return this.connectionState === 'connected' && this.client.connected;
   }
 
+  /** Connected, and the broker granted the subscription to the device's commands. */
+  get isSubscribedToCommands(): boolean {
+    return this.subscribed && this.isConnected;
+  }
+
   /**
    * Starts one connection attempt when idle. Readings still in flight from before a drop stay in
    * the client's store and are sent again once connected, so their acknowledgements still come.
@@ -173,6 +216,60 @@ export class DeviceConnection {
   }
 
   /**
+   * Publishes a command acknowledgement with QoS 1; resolves once the broker has it. While the
+   * device is offline (dropped, rebooting) the acknowledgement waits and goes out after the next
+   * connect, since the command's outcome must still reach the server.
+   */
+  publishAck(ack: CommandAck): Promise<void> {
+    const payload = JSON.stringify(ack);
+    if (this.connectionState === 'closed') {
+      return Promise.reject(new Error('the connection is closed'));
+    }
+    if (this.isConnected) {
+      return this.client.publishAsync(this.commandAckTopic, payload, { qos: 1 }).then(() => {});
+    }
+    if (this.heldAcks.length >= MAX_HELD_ACKS) {
+      return Promise.reject(new Error('too many acknowledgements waiting for a connection'));
+    }
+    return new Promise((resolve, reject) => this.heldAcks.push({ payload, resolve, reject }));
+  }
+
+  /**
+   * Restarts as a device does: says `offline` and disconnects, stays away `downMs`, then asks its
+   * owner to connect it again (onClosed, as after a drop, so the fleet's connection rate limit
+   * holds). Resolves once connected again; rejects if closed meanwhile.
+   */
+  async restart(downMs: number, timeoutMs = 5_000): Promise<void> {
+    const { connectionState } = this;
+    if (connectionState === 'closed') throw new Error('the connection is closed');
+    if (connectionState === 'rebooting') throw new Error('the device is already restarting');
+    const wasConnected = this.isConnected;
+    this.connectionState = 'rebooting';
+    this.subscribed = false;
+    if (connectionState !== 'idle') await this.leave(wasConnected, timeoutMs);
+
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.cancelRestart = undefined;
+        resolve();
+      }, downMs);
+      this.cancelRestart = () => {
+        clearTimeout(timer);
+        reject(new Error('the connection closed while the device was restarting'));
+      };
+    });
+    if (this.connectionState !== 'rebooting') {
+      throw new Error('the connection closed while the device was restarting');
+    }
+    this.connectionState = 'idle';
+    const back = new Promise<void>((resolve, reject) => {
+      this.reconnectWaiters.push({ resolve, reject });
+    });
+    this.events.onClosed?.(this);
+    return back;
+  }
+
+  /**
    * A clean disconnect does not fire the Last Will, so the device says `offline` itself first.
    * Gives up waiting after `timeoutMs` so a dead broker cannot block shutdown; never throws.
    */
@@ -180,9 +277,18 @@ export class DeviceConnection {
     if (this.connectionState === 'closed') return;
     const wasConnected = this.isConnected;
     this.connectionState = 'closed';
+    const closed = new Error('the connection is closed');
+    this.cancelRestart?.();
+    this.cancelRestart = undefined;
+    for (const held of this.heldAcks.splice(0)) held.reject(closed);
+    for (const waiter of this.reconnectWaiters.splice(0)) waiter.reject(closed);
     // A client that never tried has no stream to end.
     if (!this.attempted) return;
+    await this.leave(wasConnected, timeoutMs);
+  }
 
+  /** Says `offline` (when connected) and disconnects, within `timeoutMs`; never throws. */
+  private async leave(wasConnected: boolean, timeoutMs: number): Promise<void> {
     const goodbye = async () => {
       if (wasConnected && this.client.connected) {
         await this.telemetryInFlight;
