@@ -10,6 +10,7 @@ export default tseslint.config(
       'test-output/**',
       'coverage/**',
       'apps/server/src/database/schema.generated.ts',
+      'apps/web/src/api/schema.d.ts',
     ],
   },
   js.configs.recommended,

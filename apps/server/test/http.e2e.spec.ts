@@ -221,6 +221,9 @@ describe.each(testEngines())('HTTP edge on %s', (engine) => {
     const deepLink = await inject({ method: 'GET', url: '/sites/42' });
     expect(deepLink.statusCode).toBe(200);
     expect(deepLink.headers['content-type']).toContain('text/html');
+    // A build file that is not there (a stale tab after an upgrade) is a 404, not the page.
+    const staleAsset = await inject({ method: 'GET', url: '/assets/index-0ld.js' });
+    expect(staleAsset.statusCode).toBe(404);
   });
 
   it('registers the running instance for operators', async () => {

@@ -166,6 +166,7 @@ export const bulkTagSchema = z
     path: ['add'],
   });
 export type BulkTag = z.infer<typeof bulkTagSchema>;
+export const bulkTagResultSchema = z.object({ updated: z.number().int() });
 
 export const importRowErrorSchema = z.object({
   row: z.number().int().describe('1-based line number in the CSV, header = 1'),

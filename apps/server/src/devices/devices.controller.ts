@@ -19,6 +19,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import {
+  bulkTagResultSchema,
   bulkTagSchema,
   createDeviceSchema,
   deviceCredentialsSchema,
@@ -95,6 +96,7 @@ export class DevicesController {
   @Post('tags')
   @HttpCode(200)
   @Access('POST /api/v1/devices/tags')
+  @ApiOkResponse({ standardSchema: bulkTagResultSchema })
   bulkTag(
     @CurrentPrincipal() principal: Principal,
     @Body({ schema: bulkTagSchema }) body: BulkTag,

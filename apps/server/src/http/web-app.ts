@@ -27,9 +27,12 @@ export async function serveWebApp(app: NestFastifyApplication, root = WEB_DIST):
   if (!hasWebApp) return;
   // Matches only what no other route does; Nest's own not-found handling covers other methods.
   fastify.get('/*', (request, reply) => {
-    const isApi = API_PREFIXES.some((prefix) => request.url.startsWith(prefix));
-    if (!isApi) return reply.type('text/html').sendFile('index.html');
     const path = request.url.split('?')[0] ?? request.url;
+    const isApi = API_PREFIXES.some((prefix) => request.url.startsWith(prefix));
+    // A missing build file (a stale tab asking for assets of an older build) is a 404, not the
+    // app's page: a client-side route never has a file extension.
+    const isFile = /\/[^/]+\.[A-Za-z0-9]+$/.test(path);
+    if (!isApi && !isFile) return reply.type('text/html').sendFile('index.html');
     return reply
       .status(404)
       .send(toErrorBody(new NotFoundError(`GET ${path}`), String(request.id)));
