@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CommandsModule } from './commands/commands.module.js';
 import { CommonModule } from './common/common.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
@@ -49,6 +50,7 @@ export class AppModule {
         DevicesModule,
         TelemetryModule,
         IngestModule,
+        CommandsModule,
         MqttModule,
         LiveModule,
         ...(options.imports ?? []),

@@ -55,6 +55,14 @@ const MQTT_BROKER: AccessRule = {
   note: 'the MQTT broker (Bearer MQTT_AUTH_HOOK_SECRET; 404 while unset)',
 };
 
+/** Device commands: operators and admins of the tenant (site-limited users on their sites). */
+const TENANT_OPERATE: AccessRule = {
+  kind: 'roles',
+  roles: ['admin', 'operator'],
+  platformAdmin: true,
+  tenant: true,
+};
+
 /** Read access inside a tenant (viewers and operators limited to their sites, in the data layer). */
 const TENANT_READ: AccessRule = {
   kind: 'roles',
@@ -112,6 +120,12 @@ export const ACCESS_MATRIX = {
   'GET /api/v1/sites/:id/energy': TENANT_READ,
   'GET /api/v1/fleet/summary': TENANT_READ,
   'GET /api/v1/ingest/dead-letters': TENANT_ADMIN,
+
+  'POST /api/v1/devices/:id/commands': TENANT_OPERATE,
+  'GET /api/v1/devices/:id/commands': TENANT_READ,
+  'GET /api/v1/sites/:id/commands': TENANT_READ,
+  'POST /api/v1/commands/bulk': TENANT_OPERATE,
+  'GET /api/v1/commands/:id': TENANT_READ,
 
   'POST /api/v1/ingest': DEVICE,
   'POST /api/v1/mqtt/auth': MQTT_BROKER,

@@ -40,6 +40,26 @@ export interface AuditLogs {
   user_id: string | null;
 }
 
+export interface Commands {
+  bulk_id: string | null;
+  claimed_until: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  device_id: string;
+  expires_at: Timestamp;
+  finished_at: Timestamp | null;
+  id: Generated<string>;
+  idempotency_key: string | null;
+  message: string | null;
+  params: Generated<Json>;
+  sent_at: Timestamp | null;
+  site_id: string;
+  status: Generated<string>;
+  tenant_id: string;
+  type: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface DeviceCredentials {
   created_at: Generated<Timestamp>;
   device_id: string;
@@ -223,6 +243,7 @@ export interface Users {
 
 export interface DB {
   audit_logs: AuditLogs;
+  commands: Commands;
   device_credentials: DeviceCredentials;
   devices: Devices;
   ingest_dead_letters: IngestDeadLetters;

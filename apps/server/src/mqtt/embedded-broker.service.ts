@@ -9,6 +9,8 @@ import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
+import { CommandAcksService } from '../commands/command-acks.service.js';
+import { CommandPublisher, type CommandLink } from '../commands/command-publisher.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { DeviceAuthService, type AuthenticatedDevice } from '../devices/device-auth.service.js';
@@ -31,7 +33,8 @@ function authError(message: string, returnCode: number): AuthenticateError {
  * The embedded MQTT 3.1.1 broker (Aedes), used when MQTT_URL is not set. Devices connect with their
  * own credentials (username: device id, which is also the client id; password: secret) and may
  * touch only their own topics. A telemetry PUBLISH is acknowledged (PUBACK) only once its readings
- * are committed: the broker's authorization hook waits for the ingest.
+ * are committed, a command acknowledgement only once it is recorded: the broker's authorization
+ * hook waits for both. The server publishes commands through it (CommandPublisher).
  */
 @Injectable()
 export class EmbeddedBrokerService implements OnModuleInit, OnApplicationShutdown {
@@ -40,6 +43,9 @@ export class EmbeddedBrokerService implements OnModuleInit, OnApplicationShutdow
   private broker: Aedes | undefined;
   private server: Server | undefined;
   private listeningPort: number | undefined;
+  /** Devices subscribed to their own command topic, by device id: whom a command reaches now. */
+  private readonly commandSubscribers = new Map<string, Client>();
+  private commandLink: CommandLink | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -47,6 +53,8 @@ export class EmbeddedBrokerService implements OnModuleInit, OnApplicationShutdow
     @Inject(IngestService) private readonly ingest: IngestService,
     @Inject(DeviceStatusService) private readonly status: DeviceStatusService,
     @Inject(HealthService) private readonly health: HealthService,
+    @Inject(CommandAcksService) private readonly commandAcks: CommandAcksService,
+    @Inject(CommandPublisher) private readonly commands: CommandPublisher,
   ) {}
 
   /** The port devices connect to, once listening. */
@@ -96,6 +104,7 @@ export class EmbeddedBrokerService implements OnModuleInit, OnApplicationShutdow
         this.logger.warn({ err: error }, 'could not record a device status');
       });
     });
+    this.trackCommandSubscribers(broker);
     broker.on('clientError', (client, error) => {
       this.logger.debug({ clientId: client.id, err: error.message }, 'client error');
     });
@@ -110,6 +119,11 @@ export class EmbeddedBrokerService implements OnModuleInit, OnApplicationShutdow
         )
       : createServer((socket) => broker.handle(socket));
     this.listeningPort = await this.listen(this.server);
+    this.commandLink = {
+      publish: (topic, payload) => this.publishCommand(broker, topic, payload),
+      reachableDevices: () => new Set(this.commandSubscribers.keys()),
+    };
+    this.commands.attach(this.commandLink);
     this.health.register('mqtt', () =>
       Promise.resolve(
         `embedded broker on port ${this.listeningPort}, ${broker.connectedClients} client(s)`,
@@ -121,12 +135,16 @@ export class EmbeddedBrokerService implements OnModuleInit, OnApplicationShutdow
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await new Promise<void>((resolve) =>
+    if (this.commandLink) this.commands.detach(this.commandLink);
+    // Stop accepting first; the listener reports closed only once every connection ended, which
+    // closing the broker (it disconnects its clients) brings about.
+    const listenerClosed = new Promise<void>((resolve) =>
       this.server ? this.server.close(() => resolve()) : resolve(),
     );
     await new Promise<void>((resolve) =>
       this.broker ? this.broker.close(() => resolve()) : resolve(),
     );
+    await listenerClosed;
   }
 
   private async listen(server: Server): Promise<number> {
@@ -202,6 +220,58 @@ export class EmbeddedBrokerService implements OnModuleInit, OnApplicationShutdow
         receivedAt: new Date(),
         transport: 'mqtt',
       });
+    } else if (parsed.topic.kind === 'command_ack') {
+      // Like telemetry: the PUBACK waits until the answer is recorded.
+      await this.commandAcks.handle(
+        device,
+        typeof payload === 'string' ? Buffer.from(payload) : payload,
+      );
     }
+  }
+
+  /** The server's own QoS 1 publish of a command; resolves once the broker took it. */
+  private publishCommand(broker: Aedes, topic: string, payload: Buffer): Promise<void> {
+    if (broker.closed) return Promise.reject(new Error('the embedded broker is closed'));
+    return new Promise((resolve, reject) => {
+      broker.publish(
+        { cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false },
+        (error) => (error ? reject(error) : resolve()),
+      );
+    });
+  }
+
+  /**
+   * Remembers which devices listen to their commands, so commands go out only to them, and tells
+   * the dispatcher when one starts listening (its pending commands go out then). A client taken
+   * over by a reconnect of the same device is forgotten only if it is still the one remembered.
+   */
+  private trackCommandSubscribers(broker: Aedes): void {
+    broker.on('subscribe', (subscriptions, client) => {
+      const device = this.identities.get(client);
+      if (!device) return;
+      const own = `sites/${device.siteId}/devices/${device.deviceId}/commands`;
+      if (
+        subscriptions.some((subscription) => subscription.topic === own && subscription.qos < 128)
+      ) {
+        this.commandSubscribers.set(device.deviceId, client);
+        this.commands.deviceReady(device.deviceId);
+      }
+    });
+    broker.on('unsubscribe', (topics, client) => {
+      const device = this.identities.get(client);
+      if (
+        device &&
+        topics.includes(`sites/${device.siteId}/devices/${device.deviceId}/commands`) &&
+        this.commandSubscribers.get(device.deviceId) === client
+      ) {
+        this.commandSubscribers.delete(device.deviceId);
+      }
+    });
+    broker.on('clientDisconnect', (client) => {
+      const device = this.identities.get(client);
+      if (device && this.commandSubscribers.get(device.deviceId) === client) {
+        this.commandSubscribers.delete(device.deviceId);
+      }
+    });
   }
 }

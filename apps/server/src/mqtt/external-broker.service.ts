@@ -7,6 +7,8 @@ import {
 } from '@nestjs/common';
 import mqtt, { type MqttClient } from 'mqtt';
 import { hostname } from 'node:os';
+import { CommandAcksService } from '../commands/command-acks.service.js';
+import { CommandPublisher, type CommandLink } from '../commands/command-publisher.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { DeviceAuthService, type AuthenticatedDevice } from '../devices/device-auth.service.js';
@@ -28,12 +30,14 @@ type SendPacket = (
  * With MQTT_URL the broker is external (Mosquitto 2, EMQX 5): it authenticates devices and confines
  * them to their topics (deploy/mosquitto). The server joins a shared subscription with a persistent
  * session, so replicas split the load and nothing queued is lost while one restarts, and it sends
- * PUBACK for a message only after its readings are committed (handleMessage is held until then).
+ * PUBACK for a message only after its readings (or a command acknowledgement) are committed
+ * (handleMessage is held until then). Commands go out through the same client (CommandPublisher).
  */
 @Injectable()
 export class ExternalBrokerService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('mqtt');
   private client: MqttClient | undefined;
+  private commandLink: CommandLink | undefined;
   /** The broker vouched for the sender; the server still maps it to its tenant and site. */
   private readonly identities = new ExpiringCache<string, AuthenticatedDevice>(
     IDENTITY_TTL_MS,
@@ -46,6 +50,8 @@ export class ExternalBrokerService implements OnModuleInit, OnApplicationShutdow
     @Inject(IngestService) private readonly ingest: IngestService,
     @Inject(DeviceStatusService) private readonly status: DeviceStatusService,
     @Inject(HealthService) private readonly health: HealthService,
+    @Inject(CommandAcksService) private readonly commandAcks: CommandAcksService,
+    @Inject(CommandPublisher) private readonly commands: CommandPublisher,
   ) {}
 
   onModuleInit(): void {
@@ -72,6 +78,7 @@ export class ExternalBrokerService implements OnModuleInit, OnApplicationShutdow
           `$share/${group}/sites/+/devices/+/telemetry`,
           `$share/${group}/sites/+/devices/+/telemetry/+`,
           `$share/${group}/sites/+/devices/+/status`,
+          `$share/${group}/sites/+/devices/+/commands/ack`,
         ],
         { qos: 1 },
         (error) => {
@@ -83,6 +90,16 @@ export class ExternalBrokerService implements OnModuleInit, OnApplicationShutdow
       this.logger.warn({ err: error.message }, 'broker connection error'),
     );
     this.client = client;
+    this.commandLink = {
+      // The callback of a QoS 1 publish comes with the broker's PUBACK.
+      publish: (topic, payload) =>
+        client.connected
+          ? client.publishAsync(topic, payload, { qos: 1 }).then(() => undefined)
+          : Promise.reject(new Error('not connected to the external broker')),
+      // The broker knows who listens, the server does not: a device's recorded status decides.
+      reachableDevices: () => undefined,
+    };
+    this.commands.attach(this.commandLink);
     this.health.register('mqtt', () => {
       if (!client.connected)
         return Promise.reject(
@@ -93,6 +110,7 @@ export class ExternalBrokerService implements OnModuleInit, OnApplicationShutdow
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.commandLink) this.commands.detach(this.commandLink);
     await this.client?.endAsync();
   }
 
@@ -198,6 +216,8 @@ export class ExternalBrokerService implements OnModuleInit, OnApplicationShutdow
         receivedAt: new Date(),
         transport: 'mqtt',
       });
+    } else if (parsed.topic.kind === 'command_ack') {
+      await this.commandAcks.handle(device, payload);
     }
   }
 }

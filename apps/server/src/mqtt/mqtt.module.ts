@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CommandsModule } from '../commands/commands.module.js';
 import { DevicesModule } from '../devices/devices.module.js';
 import { HealthModule } from '../health/health.module.js';
 import { IngestModule } from '../ingest/ingest.module.js';
@@ -10,7 +11,7 @@ import { EmbeddedBrokerService } from './embedded-broker.service.js';
 import { ExternalBrokerService } from './external-broker.service.js';
 
 @Module({
-  imports: [DevicesModule, IngestModule, HealthModule],
+  imports: [DevicesModule, IngestModule, HealthModule, CommandsModule],
   controllers: [BrokerHookController],
   providers: [
     EmbeddedBrokerService,

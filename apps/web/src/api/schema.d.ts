@@ -1837,7 +1837,7 @@ export interface operations {
             query: {
                 limit: number;
                 page: number;
-                reason?: "payload_too_large" | "malformed_json" | "bad_shape" | "unknown_metric" | "non_finite_value" | "value_out_of_range" | "wrong_type" | "timestamp_in_future" | "timestamp_too_old" | "bad_timestamp" | "bad_topic" | "too_many_readings" | "unknown_device";
+                reason?: "payload_too_large" | "malformed_json" | "bad_shape" | "unknown_metric" | "non_finite_value" | "value_out_of_range" | "wrong_type" | "timestamp_in_future" | "timestamp_too_old" | "bad_timestamp" | "bad_topic" | "too_many_readings" | "unknown_device" | "unknown_command";
             };
             header?: never;
             path?: never;

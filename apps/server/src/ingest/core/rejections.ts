@@ -17,6 +17,8 @@ export const REJECT_REASONS = [
   'too_many_readings',
   // Through an external broker: a device the server does not know, or on another site's topic.
   'unknown_device',
+  // A command acknowledgement for no command of the sending device.
+  'unknown_command',
 ] as const;
 
 export type RejectReason = (typeof REJECT_REASONS)[number];
