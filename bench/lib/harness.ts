@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -97,11 +97,16 @@ export class ServerProcess {
   constructor(
     readonly httpPort: number,
     env: Record<string, string>,
-    options: { compiled?: boolean } = {},
+    options: {
+      compiled?: boolean;
+      /** A file to append the server's stdout (its JSON log lines) to; unset, they are dropped. */
+      stdoutFile?: string;
+    } = {},
   ) {
     const entry = options.compiled
       ? ['apps/server/dist/main.js']
       : ['--import', 'tsx', 'apps/server/src/main.ts'];
+    const stdout = options.stdoutFile ? openSync(options.stdoutFile, 'a') : undefined;
     this.child = spawn(process.execPath, entry, {
       cwd: ROOT,
       env: {
@@ -116,8 +121,10 @@ export class ServerProcess {
         RATE_LIMIT_MAX_REQUESTS: '1000000',
         ...env,
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', stdout ?? 'ignore', 'pipe'],
     });
+    // The child holds its own copy of the descriptor.
+    if (stdout !== undefined) closeSync(stdout);
     this.child.stderr?.on('data', (chunk: Buffer) =>
       process.stderr.write(`[server] ${chunk.toString()}`),
     );
@@ -248,4 +255,19 @@ export function positiveIntegerOption(name: string, value: string): number {
     process.exit(2);
   }
   return parsed;
+}
+
+/** Summed CPU seconds of every PostgreSQL process on the machine (a bench's own are the busy ones). */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
+        total += processUsage(Number(entry)).cpuSeconds;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
 }

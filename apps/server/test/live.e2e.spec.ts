@@ -403,3 +403,64 @@ describe.skipIf(!process.env['TEST_REDIS_URL'])('live stream across replicas thr
     client.close();
   });
 });
+
+describe('live clients that stop reading', () => {
+  let target: TestDatabaseTarget;
+  let database: Database;
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    target = await createTestDatabase('embedded');
+    database = await target.open();
+    testApp = await createTestApp(database, {
+      JWT_SECRET: TEST_JWT_SECRET,
+      LOGIN_RATE_LIMIT_MAX: '10000',
+      LIVE_HEARTBEAT_MS: '200',
+      LIVE_SLOW_GRACE_MS: '1500',
+    });
+  });
+
+  afterAll(async () => {
+    await testApp?.app.close();
+    await database?.close();
+    await target?.drop();
+  });
+
+  it('closes a subscriber that stops reading, and cuts an idle one that stops answering', async () => {
+    const base = await listen(testApp.app);
+    const platform = await login(testApp.app, PLATFORM_ADMIN.username, PLATFORM_ADMIN.password);
+    const fixture = await createFixture(testApp.app, platform);
+    const gateway = testApp.app.get(LiveGateway);
+
+    const reader = await TestLiveClient.connect(base);
+    const slow = await TestLiveClient.connect(base);
+    const idle = await TestLiveClient.connect(base);
+    for (const client of [reader, slow, idle]) await client.authenticate(fixture.admin.token);
+    for (const client of [reader, slow]) {
+      await client.subscribe('a', { kind: 'site', siteId: fixture.siteA });
+    }
+    // Neither reads its socket any more: no pongs, no messages taken.
+    const socketOf = (client: TestLiveClient) =>
+      (client.ws as unknown as { _socket: { pause(): void } })._socket;
+    socketOf(slow).pause();
+    socketOf(idle).pause();
+
+    const deadline = Date.now() + 10_000;
+    let value = 0;
+    while (gateway.clientCount > 1 && Date.now() < deadline) {
+      await ingest(testApp.app, fixture.deviceA, { power_kw: (value += 1) });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(gateway.clientCount).toBe(1);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/ems_live_closed_slow_total 1\b/);
+    expect(metrics).toMatch(/ems_live_closed_dead_total 1\b/);
+    // The one that reads kept getting the latest values throughout.
+    expect(
+      await reader.waitFor(
+        (message) => message.type === 'device.metrics' && message.metrics['power_kw'] === value,
+      ),
+    ).toMatchObject({ subscription: 'a' });
+    reader.close();
+  });
+});

@@ -130,7 +130,7 @@ export const configSchema = z
       .default(4 * 1024 * 1024),
     LIVE_SLOW_GRACE_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
     LIVE_AUTH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-    LIVE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+    LIVE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     LIVE_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(10_000).default(100),
     LIVE_MAX_CLIENTS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
     LIVE_SUMMARY_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(5_000),

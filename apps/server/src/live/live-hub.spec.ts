@@ -206,6 +206,24 @@ describe('LiveHub', () => {
     ]);
   });
 
+  it('holds the latest metrics of a stalled client (ping unanswered) until it reads again', () => {
+    const stalled = connect();
+    hub.subscribe(stalled.client, 's', { kind: 'device', deviceId: DEVICE_A, siteId: SITE_A });
+    stalled.client.stalled = true;
+    for (let index = 0; index < 20; index++) {
+      hub.dispatch([metrics(DEVICE_A, SITE_A, { power_kw: index })]);
+      vi.advanceTimersByTime(600);
+      hub.sweep();
+    }
+    expect(stalled.socket.messages).toEqual([]);
+    expect(stalled.client.held.size).toBe(1);
+    stalled.client.stalled = false;
+    hub.sweep();
+    expect(stalled.socket.of('device.metrics').map((message) => message.metrics)).toEqual([
+      { power_kw: 19 },
+    ]);
+  });
+
   it('closes a client that stays backed up past the grace, or goes over the hard bound', () => {
     const slow = connect();
     const flooded = connect();

@@ -59,6 +59,10 @@ export class LiveClient {
   /** Metrics due while the socket was backed up: the latest per key, sent once it drains. */
   readonly held = new Map<string, MetricsValue>();
   slowSince: number | undefined;
+  /** Behind on reading (its last ping is unanswered): device values are held, latest only. */
+  stalled = false;
+  /** When a message was last written to it. */
+  lastSentAt = 0;
   closed = false;
   readonly coalescer: Coalescer<MetricsValue>;
 
@@ -74,6 +78,10 @@ export class LiveClient {
       merge: mergeMetrics,
       send: (key, value) => hub.deliverMetrics(this, key, value),
     });
+  }
+
+  sentSince(at: number): boolean {
+    return this.lastSentAt >= at;
   }
 
   /** Whether this client may see what happens at `siteId`. */
@@ -197,6 +205,7 @@ export class LiveHub {
       return;
     }
     client.socket.send(JSON.stringify(message));
+    client.lastSentAt = this.now();
     this.options.onSent?.(message.type);
   }
 
@@ -204,7 +213,7 @@ export class LiveHub {
   deliverMetrics(client: LiveClient, key: string, value: MetricsValue): void {
     const subscription = key.slice(0, key.indexOf(KEY_SEPARATOR));
     if (client.closed || !client.subscriptions.has(subscription)) return;
-    if (client.socket.bufferedAmount > this.options.softBufferBytes) {
+    if (client.stalled || client.socket.bufferedAmount > this.options.softBufferBytes) {
       const held = client.held.get(key);
       client.held.set(key, held ? mergeMetrics(held, value) : value);
       client.slowSince ??= this.now();
@@ -227,7 +236,7 @@ export class LiveHub {
         continue;
       }
       client.slowSince = undefined;
-      if (client.held.size === 0) continue;
+      if (client.held.size === 0 || client.stalled) continue;
       const held = [...client.held];
       client.held.clear();
       for (const [key, value] of held) this.deliverMetrics(client, key, value);
@@ -239,7 +248,7 @@ export class LiveHub {
     return [...this.clients];
   }
 
-  private closeSlow(client: LiveClient): void {
+  closeSlow(client: LiveClient): void {
     if (client.closed) return;
     client.socket.close(CLOSE_TOO_SLOW, 'too slow: messages were not read in time');
     this.remove(client);

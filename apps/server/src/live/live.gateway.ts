@@ -33,6 +33,8 @@ export const LIVE_PATH = '/api/v1/ws';
 /** A client sending more than this many messages a second is cut off (1008). */
 const MAX_MESSAGES_PER_SECOND = 50;
 const MAX_MESSAGE_BYTES = 16 * 1024;
+/** A ping unanswered this long: the client is behind, and gets only the latest values. */
+const STALL_MS = 2000;
 
 interface Connection {
   client: LiveClient;
@@ -41,7 +43,8 @@ interface Connection {
   expiresAt: number;
   authTimer: NodeJS.Timeout | undefined;
   expiryTimer: NodeJS.Timeout | undefined;
-  alive: boolean;
+  /** When the ping still unanswered was sent (undefined: none outstanding). */
+  pingSentAt: number | undefined;
   /** Messages are handled one after the other, in the order they came. */
   queue: Promise<void>;
   windowStart: number;
@@ -113,7 +116,7 @@ export class LiveGateway
     this.httpServer = this.adapterHost.httpAdapter.getHttpServer() as Server;
     this.httpServer.on('upgrade', this.onUpgrade);
     this.heartbeat = setInterval(() => this.beat(), this.config.LIVE_HEARTBEAT_MS);
-    this.sweeper = setInterval(() => this.hub.sweep(), 1000);
+    this.sweeper = setInterval(() => this.sweep(), 1000);
     this.summaryTimer = setInterval(
       () => void this.pushSummaries(),
       this.config.LIVE_SUMMARY_INTERVAL_MS,
@@ -202,7 +205,7 @@ export class LiveGateway
       ws,
       principal: undefined,
       expiresAt: 0,
-      alive: true,
+      pingSentAt: undefined,
       queue: Promise.resolve(),
       windowStart: Date.now(),
       windowCount: 0,
@@ -215,7 +218,9 @@ export class LiveGateway
     this.connections.set(ws, connection);
     this.metrics.clients.set(this.hub.size);
     ws.on('pong', () => {
-      connection.alive = true;
+      connection.pingSentAt = undefined;
+      // Reading again: what was held for it goes out on the next sweep.
+      connection.client.stalled = false;
     });
     ws.on('message', (data, isBinary) => this.onMessage(connection, data, isBinary));
     ws.on('error', (error) => this.logger.debug({ err: error.message }, 'live client error'));
@@ -445,17 +450,43 @@ export class LiveGateway
     }
   }
 
-  /** Pings every client; one that did not answer the previous ping is gone. */
+  /** Pings every client that has no ping outstanding. */
   private beat(): void {
+    const now = Date.now();
     for (const connection of this.connections.values()) {
-      if (!connection.alive) {
-        this.metrics.closedDead.inc();
-        connection.ws.terminate();
+      if (connection.pingSentAt !== undefined || connection.ws.readyState !== WebSocket.OPEN) {
         continue;
       }
-      connection.alive = false;
+      connection.pingSentAt = now;
       connection.ws.ping();
     }
+  }
+
+  /**
+   * A pong comes back only after the client has read everything sent before the ping, so an
+   * unanswered ping measures how far behind a client is, whatever the kernel buffers on the way
+   * (several MB per loopback socket, which `bufferedAmount` never sees). Behind by more than
+   * STALL_MS: only the latest device values are kept for it (held, not written); behind by more
+   * than LIVE_SLOW_GRACE_MS: closed, 4008 if it was being sent to, or cut as dead if idle.
+   */
+  private sweep(): void {
+    const now = Date.now();
+    for (const connection of this.connections.values()) {
+      const since = connection.pingSentAt;
+      if (since === undefined || connection.client.closed) continue;
+      const behind = now - since;
+      if (behind > STALL_MS) connection.client.stalled = true;
+      if (behind <= this.config.LIVE_SLOW_GRACE_MS) continue;
+      if (connection.client.sentSince(since)) {
+        this.hub.closeSlow(connection.client);
+      } else {
+        this.metrics.closedDead.inc();
+        this.hub.remove(connection.client);
+      }
+      // A client that does not read will not read the close frame either.
+      setTimeout(() => connection.ws.terminate(), 1000).unref();
+    }
+    this.hub.sweep();
   }
 
   private reply(connection: Connection, message: LiveServerMessage): void {

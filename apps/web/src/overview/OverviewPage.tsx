@@ -20,6 +20,7 @@ import { formatPower } from '../ui/format';
 import { Page } from '../ui/Page';
 import { EmptyState, ErrorState, LoadingState } from '../ui/states';
 import { fleetPowerHistory } from './fleet-history';
+import { fleetChartRange } from './fleet-window';
 import { fleetKpis } from './kpis';
 import {
   SITE_STATUS_COLORS,
@@ -211,11 +212,13 @@ function FleetPowerChart({ history }: { history: ReturnType<typeof fleetPowerHis
     ],
     [history],
   );
+  const range = fleetChartRange(history.timestamps);
   return (
     <Card>
       <TimeSeriesChart
         title="Fleet power (live)"
         timestamps={history.timestamps}
+        {...(range ? { xRange: range } : {})}
         series={series}
         csvFilename="fleet-power.csv"
         emptyTitle="Waiting for the first live figures…"
