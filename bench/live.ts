@@ -23,10 +23,9 @@
  *   subscribed again, and whether updates reach them again;
  * - slow: 100 clients following 10 sites each stop reading their sockets (once subscribed)
  *   beside 100 normal clients; the server's RSS every second for `--slow-seconds`, when it
- *   closed the slow ones, as too slow (4008) or through its heartbeat (a paused reader cannot
- *   answer pings), and the normal clients' latency meanwhile. The kernel holds a few MB per
- *   loopback connection before the server's own buffer grows, so at the default settings the
- *   heartbeat usually comes first.
+ *   closed the slow ones, as too slow (4008: a paused reader cannot answer the server's pings,
+ *   and the server closes a client whose ping waits longer than LIVE_SLOW_GRACE_MS) or as dead,
+ *   and the normal clients' latency meanwhile.
  * The server runs with its LIVE_* defaults; only JWT_EXPIRES_IN and the login rate limit are
  * raised for the bench. Its log goes to the scratch data directory (the restart result quotes
  * its shutdown lines).
@@ -775,9 +774,12 @@ async function slowPhase(context: Context) {
         peakAtSecond: series[rss.indexOf(peak)]!.second,
         end: rss.at(-1)!,
       },
-      /** Closed 4008: their socket stayed backed up beyond LIVE_SLOW_GRACE_MS. */
+      /**
+       * Closed 4008: their ping stayed unanswered beyond LIVE_SLOW_GRACE_MS while the server was
+       * sending to them (a paused reader cannot answer), or their socket backed up past the bound.
+       */
       closedTooSlow: closings((point) => point.closedSlow),
-      /** Terminated by the heartbeat: they did not answer a ping (a paused reader cannot). */
+      /** Cut as dead: their ping stayed unanswered while nothing was being sent to them. */
       closedNoPong: closings((point) => point.closedDead),
       normalClientsLatencyMs: normalResult.latencyMs,
       normalClientsUpdatesPerSecond: normalResult.updatesPerSecond,
@@ -901,7 +903,7 @@ async function main() {
     log(
       `slow: server RSS ${slow.serverRssMiB.start} → peak ${slow.serverRssMiB.peak} (s ${slow.serverRssMiB.peakAtSecond}) → ` +
         `${slow.serverRssMiB.end} MiB; closed as too slow (4008): ${describeClosings(slow.closedTooSlow)}, ` +
-        `for not answering pings: ${describeClosings(slow.closedNoPong)}` +
+        `as dead (idle, no pong): ${describeClosings(slow.closedNoPong)}` +
         `; normal clients p50 ${slow.normalClientsLatencyMs.p50} ms, p99 ${slow.normalClientsLatencyMs.p99} ms`,
     );
   }

@@ -73,6 +73,18 @@ describe('operator dashboard in Chromium', () => {
     );
   }
 
+  async function connectionState(page: Page, accept: (state: string) => boolean, what: string) {
+    await eventually(() => text(page, 'connection-state'), accept, 60_000, what);
+  }
+
+  /** Waits until the live KPIs (production or consumption) show a new value. */
+  async function kpisChange(page: Page, what: string): Promise<void> {
+    const kpis = async () =>
+      `${await text(page, 'kpi-production')}|${await text(page, 'kpi-consumption')}`;
+    const before = await kpis();
+    await eventually(kpis, (now) => now !== before, 45_000, what);
+  }
+
   async function shoot(page: Page, name: string): Promise<void> {
     await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
   }
@@ -80,19 +92,8 @@ describe('operator dashboard in Chromium', () => {
   it('signs an operator in and shows KPIs changing live, with the connection live', async () => {
     const page = await signIn(DEMO.operator);
     await waitForFleet(page);
-    await eventually(
-      () => text(page, 'connection-state'),
-      (state) => state === 'live',
-      20_000,
-      'the live connection',
-    );
-    const before = `${await text(page, 'kpi-production')}|${await text(page, 'kpi-consumption')}`;
-    await eventually(
-      async () => `${await text(page, 'kpi-production')}|${await text(page, 'kpi-consumption')}`,
-      (now) => now !== before,
-      30_000,
-      'a live KPI change',
-    );
+    await connectionState(page, (state) => state === 'live', 'the live connection');
+    await kpisChange(page, 'a live KPI change');
     await shoot(page, 'overview-desktop');
   });
 
@@ -253,34 +254,19 @@ describe('operator dashboard in Chromium', () => {
   it('reconnects by itself after the server restarts, and live updates resume', async () => {
     const page = await signIn(DEMO.operator);
     await waitForFleet(page);
-    await eventually(
-      () => text(page, 'connection-state'),
-      (state) => state === 'live',
-    );
+    await connectionState(page, (state) => state === 'live', 'the live connection');
     // Let the map finish loading first: its worker script cannot load while the server is down.
     await page.locator('canvas.maplibregl-canvas').waitFor({ timeout: 30_000 });
     await page.waitForTimeout(2000);
     await stack.stopServer();
-    await eventually(
-      () => text(page, 'connection-state'),
+    await connectionState(
+      page,
       (state) => state === 'reconnecting' || state === 'offline',
-      20_000,
       'the indicator to leave live',
     );
     await stack.startServer();
-    await eventually(
-      () => text(page, 'connection-state'),
-      (state) => state === 'live',
-      60_000,
-      'the live connection after the restart',
-    );
-    const before = `${await text(page, 'kpi-production')}|${await text(page, 'kpi-consumption')}`;
-    await eventually(
-      async () => `${await text(page, 'kpi-production')}|${await text(page, 'kpi-consumption')}`,
-      (now) => now !== before,
-      45_000,
-      'a live KPI change after the restart',
-    );
+    await connectionState(page, (state) => state === 'live', 'the live connection after restart');
+    await kpisChange(page, 'a live KPI change after the restart');
   });
 
   it('logged no browser errors', () => {

@@ -83,6 +83,26 @@ async function ingest(
   expect(response.statusCode, response.body).toBe(200);
 }
 
+/** An app of its own on a fresh embedded database, for what changes the app's settings. */
+async function embeddedApp(environment: Record<string, string>) {
+  const target = await createTestDatabase('embedded');
+  const database = await target.open();
+  const testApp = await createTestApp(database, {
+    JWT_SECRET: TEST_JWT_SECRET,
+    LOGIN_RATE_LIMIT_MAX: '10000',
+    ...environment,
+  });
+  return {
+    testApp,
+    /** Closes the app (unless the test did), the database, and drops it. */
+    async stop(appClosed = false) {
+      if (!appClosed) await testApp.app.close();
+      await database.close();
+      await target.drop();
+    },
+  };
+}
+
 describe.each(testEngines())('live stream on %s', (engine) => {
   let target: TestDatabaseTarget;
   let database: Database;
@@ -317,24 +337,16 @@ describe.each(testEngines())('live stream on %s', (engine) => {
 });
 
 describe('live stream lifecycle', () => {
-  let target: TestDatabaseTarget;
-  let database: Database;
+  let started: Awaited<ReturnType<typeof embeddedApp>>;
   let testApp: TestApp;
 
   beforeAll(async () => {
-    target = await createTestDatabase('embedded');
-    database = await target.open();
-    testApp = await createTestApp(database, {
-      JWT_SECRET: TEST_JWT_SECRET,
-      LOGIN_RATE_LIMIT_MAX: '10000',
-      JWT_EXPIRES_IN: '2',
-    });
+    started = await embeddedApp({ JWT_EXPIRES_IN: '2' });
+    testApp = started.testApp;
   });
 
-  afterAll(async () => {
-    await database?.close();
-    await target?.drop();
-  });
+  // The test itself closes the app.
+  afterAll(() => started?.stop(true));
 
   it('ends a connection whose token expires unrenewed, and tells everyone 1012 on shutdown', async () => {
     const base = await listen(testApp.app);
@@ -405,26 +417,15 @@ describe.skipIf(!process.env['TEST_REDIS_URL'])('live stream across replicas thr
 });
 
 describe('live clients that stop reading', () => {
-  let target: TestDatabaseTarget;
-  let database: Database;
+  let started: Awaited<ReturnType<typeof embeddedApp>>;
   let testApp: TestApp;
 
   beforeAll(async () => {
-    target = await createTestDatabase('embedded');
-    database = await target.open();
-    testApp = await createTestApp(database, {
-      JWT_SECRET: TEST_JWT_SECRET,
-      LOGIN_RATE_LIMIT_MAX: '10000',
-      LIVE_HEARTBEAT_MS: '200',
-      LIVE_SLOW_GRACE_MS: '1500',
-    });
+    started = await embeddedApp({ LIVE_HEARTBEAT_MS: '200', LIVE_SLOW_GRACE_MS: '1500' });
+    testApp = started.testApp;
   });
 
-  afterAll(async () => {
-    await testApp?.app.close();
-    await database?.close();
-    await target?.drop();
-  });
+  afterAll(() => started?.stop());
 
   it('closes a subscriber that stops reading, and cuts an idle one that stops answering', async () => {
     const base = await listen(testApp.app);

@@ -78,3 +78,40 @@ describe('live update coalescer', () => {
     expect(() => new Coalescer({ maxHz: 0, send: () => undefined })).toThrow(RangeError);
   });
 });
+
+describe('live update coalescer on a tick grid', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('sends the updates of keys due within one tick together, never before their slot', () => {
+    vi.useFakeTimers({ now: 0 });
+    const sent: [number, string][] = [];
+    const coalescer = new Coalescer<number>({
+      maxHz: 2,
+      tickMs: 50,
+      send: (key) => sent.push([Date.now(), key]),
+    });
+    // Three devices start 10 ms apart; their next slots are at 505, 515 and 525 ms.
+    for (const [at, key] of [
+      [5, 'a'],
+      [15, 'b'],
+      [25, 'c'],
+    ] as const) {
+      vi.setSystemTime(at);
+      coalescer.push(key, 1);
+    }
+    vi.setSystemTime(100);
+    for (const key of ['a', 'b', 'c']) coalescer.push(key, 2);
+    vi.advanceTimersByTime(449);
+    expect(sent.map(([, key]) => key)).toEqual(['a', 'b', 'c']);
+    vi.advanceTimersByTime(1);
+    // All three leave at 550 ms, one flush, and none before its own slot.
+    expect(sent.slice(3)).toEqual([
+      [550, 'a'],
+      [550, 'b'],
+      [550, 'c'],
+    ]);
+    coalescer.close();
+  });
+});

@@ -10,6 +10,11 @@ export interface CoalescerOptions<V> {
   send: (key: string, value: V) => void;
   /** Folds a newer update into the one waiting (default: the newer replaces it). */
   merge?: (waiting: V, newer: V) => V;
+  /**
+   * Waiting updates go out on a grid of this many ms, so the keys due within one step leave
+   * together (one write for several devices) rather than each on its own timer. 0: no grid.
+   */
+  tickMs?: number;
   now?: () => number;
 }
 
@@ -18,6 +23,7 @@ export class Coalescer<V> {
   private readonly send: (key: string, value: V) => void;
   private readonly merge: (waiting: V, newer: V) => V;
   private readonly now: () => number;
+  private readonly tickMs: number;
   /** When each key may send next. */
   private readonly nextSlot = new Map<string, number>();
   private readonly waiting = new Map<string, V>();
@@ -33,6 +39,7 @@ export class Coalescer<V> {
     this.send = options.send;
     this.merge = options.merge ?? ((_, newer) => newer);
     this.now = options.now ?? Date.now;
+    this.tickMs = options.tickMs ?? 0;
   }
 
   /** Updates waiting to be sent (at most one per key). */
@@ -79,7 +86,8 @@ export class Coalescer<V> {
     this.nextSlot.clear();
   }
 
-  private schedule(at: number): void {
+  private schedule(slot: number): void {
+    const at = this.tickMs > 0 ? Math.ceil(slot / this.tickMs) * this.tickMs : slot;
     if (at >= this.timerAt) return;
     clearTimeout(this.timer);
     this.timerAt = at;

@@ -267,3 +267,63 @@ describe('LiveHub', () => {
     expect(groups).toEqual([2, 2]);
   });
 });
+
+describe('LiveHub writes', () => {
+  it('corks a client’s socket for a tick, so its messages of that tick are one write', async () => {
+    const hub = new LiveHub({
+      maxHz: 2,
+      softBufferBytes: 1000,
+      hardBufferBytes: 10_000,
+      slowGraceMs: 5000,
+      maxSubscriptions: 3,
+    });
+    const socket = Object.assign(new FakeSocket(), { corks: 0, uncorks: 0 });
+    const corkable = Object.assign(socket, {
+      cork: () => void socket.corks++,
+      uncork: () => void socket.uncorks++,
+    });
+    const client = hub.add(corkable);
+    client.viewer = viewer();
+    hub.subscribe(client, 's', { kind: 'site', siteId: SITE_A });
+    hub.dispatch([
+      metrics(DEVICE_A, SITE_A, { power_kw: 1 }),
+      metrics(DEVICE_B, SITE_A, { power_kw: 2 }),
+    ]);
+    expect(socket.messages).toHaveLength(2);
+    expect([socket.corks, socket.uncorks]).toEqual([1, 0]);
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect([socket.corks, socket.uncorks]).toEqual([1, 1]);
+  });
+});
+
+describe('LiveHub serialization', () => {
+  it('writes device updates every client can parse, each with its own subscription id', () => {
+    const hub = new LiveHub({
+      maxHz: 2,
+      softBufferBytes: 1000,
+      hardBufferBytes: 10_000,
+      slowGraceMs: 5000,
+      maxSubscriptions: 3,
+    });
+    const sockets = ['first "quoted" id', 'second'].map((id) => {
+      const socket = new FakeSocket();
+      const client = hub.add(socket);
+      client.viewer = viewer();
+      hub.subscribe(client, id, { kind: 'site', siteId: SITE_A });
+      return { id, socket };
+    });
+    hub.dispatch([metrics(DEVICE_A, SITE_A, { power_kw: 1.5, soc_pct: 40 }, TENANT, 'T')]);
+    for (const { id, socket } of sockets) {
+      expect(socket.messages).toEqual([
+        {
+          type: 'device.metrics',
+          subscription: id,
+          siteId: SITE_A,
+          deviceId: DEVICE_A,
+          ts: 'T',
+          metrics: { power_kw: 1.5, soc_pct: 40 },
+        },
+      ]);
+    }
+  });
+});

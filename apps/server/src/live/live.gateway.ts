@@ -35,6 +35,8 @@ const MAX_MESSAGES_PER_SECOND = 50;
 const MAX_MESSAGE_BYTES = 16 * 1024;
 /** A ping unanswered this long: the client is behind, and gets only the latest values. */
 const STALL_MS = 2000;
+/** Coalesced updates of a client leave together on this grid (adds at most this much delay). */
+const COALESCE_TICK_MS = 50;
 
 interface Connection {
   client: LiveClient;
@@ -97,6 +99,7 @@ export class LiveGateway
       hardBufferBytes: config.LIVE_HARD_BUFFER_BYTES,
       slowGraceMs: config.LIVE_SLOW_GRACE_MS,
       maxSubscriptions: config.LIVE_MAX_SUBSCRIPTIONS,
+      tickMs: COALESCE_TICK_MS,
       onClosedSlow: () => this.metrics.closedSlow.inc(),
       onSent: (type) => this.metrics.sent.inc({ type }),
     });
@@ -175,7 +178,7 @@ export class LiveGateway
       refuse(socket, 503, 'Service Unavailable');
       return;
     }
-    this.server!.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
+    this.server!.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket));
   };
 
   /**
@@ -198,8 +201,16 @@ export class LiveGateway
     return ownHosts.includes(host);
   }
 
-  private accept(ws: WebSocket): void {
-    const client = this.hub.add(ws);
+  private accept(ws: WebSocket, raw: Duplex): void {
+    const client = this.hub.add({
+      send: (text) => ws.send(text),
+      get bufferedAmount() {
+        return ws.bufferedAmount;
+      },
+      close: (code, reason) => ws.close(code, reason),
+      cork: () => raw.cork(),
+      uncork: () => raw.uncork(),
+    });
     const connection: Connection = {
       client,
       ws,
