@@ -45,7 +45,8 @@ import {
   machineCpu,
   machineDescription,
   positiveIntegerOption,
-  postgresCpuSeconds,
+  postgresCpuByPid,
+  postgresCpuSince,
   processUsage,
   provisionFleet,
   ROOT,
@@ -464,7 +465,7 @@ class Usage {
     this.start = {
       at: performance.now(),
       server: processUsage(server!.pid).cpuSeconds,
-      postgres: DATABASE === 'postgres' ? postgresCpuSeconds() : 0,
+      postgres: DATABASE === 'postgres' ? postgresCpuByPid() : new Map<number, number>(),
       clients: this.clientCpu(),
       bench: process.cpuUsage(),
       machine: machineCpu(),
@@ -495,7 +496,7 @@ class Usage {
         atEnd: mib(now.rssBytes),
       },
       ...(DATABASE === 'postgres'
-        ? { postgresCpuPct: share(postgresCpuSeconds() - this.start.postgres) }
+        ? { postgresCpuPct: share(postgresCpuSince(this.start.postgres)) }
         : {}),
       clientProcessesCpuPct: share(this.clientCpu() - this.start.clients),
       publishersCpuPct: share((bench.user + bench.system) / 1e6),

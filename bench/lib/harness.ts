@@ -258,16 +258,29 @@ export function positiveIntegerOption(name: string, value: string): number {
 }
 
 /** Summed CPU seconds of every PostgreSQL process on the machine (a bench's own are the busy ones). */
-export function postgresCpuSeconds(): number {
-  let total = 0;
+/** CPU seconds of every PostgreSQL process on this machine, by pid. */
+export function postgresCpuByPid(): Map<number, number> {
+  const byPid = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
-        total += processUsage(Number(entry)).cpuSeconds;
+        byPid.set(Number(entry), processUsage(Number(entry)).cpuSeconds);
     } catch {
       // gone meanwhile
     }
   }
+  return byPid;
+}
+
+/**
+ * PostgreSQL's CPU seconds since `start` (a postgresCpuByPid sample): processes alive at both
+ * ends count their difference, those born since count whole. A backend that ended meanwhile is
+ * missing (an undercount), but the figure never goes negative, as a plain sum of totals does when
+ * backends exit.
+ */
+export function postgresCpuSince(start: ReadonlyMap<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of postgresCpuByPid()) total += seconds - (start.get(pid) ?? 0);
   return total;
 }
