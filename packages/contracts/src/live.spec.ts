@@ -25,12 +25,19 @@ describe('live stream contract', () => {
       { type: 'subscribe', id: 's1', topic: { kind: 'site', siteId: 'not-a-uuid' } },
       { type: 'subscribe', id: 's1', topic: { kind: 'everything' } },
       { type: 'subscribe', id: '', topic: { kind: 'fleet' } },
-      { type: 'auth', token: 'x', tenantId: site },
+      { type: 'auth', token: 'x', role: 'admin' },
+      { type: 'auth', token: 'x', tenantId: 'not-a-uuid' },
       { type: 'subscribe', id: 's', topic: { kind: 'fleet', tenantId: site } },
     ])
       expect(liveClientMessageSchema.safeParse(message).success, JSON.stringify(message)).toBe(
         false,
       );
+  });
+
+  it('lets a platform admin name the tenant to follow when authenticating', () => {
+    expect(
+      liveClientMessageSchema.safeParse({ type: 'auth', token: 'x', tenantId: site }).success,
+    ).toBe(true);
   });
 
   it('describes what the server pushes', () => {
