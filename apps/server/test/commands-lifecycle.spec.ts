@@ -8,6 +8,8 @@ import { inScope } from '../src/database/scope.js';
 import { createTestApp, type TestApp } from './app.js';
 import { createTestDatabase, testEngines, type TestDatabaseTarget } from './database.js';
 import {
+  createDevice,
+  createSite,
   createTenant,
   createUser,
   login,
@@ -67,19 +69,9 @@ describe.each(testEngines())('command status moves on %s', (engine) => {
     const adminSession = await login(testApp.app, admin.username, admin.password);
     const user = await createUser(testApp.app, platform, tenantId, { role: 'operator' });
     operator = await login(testApp.app, user.username, user.password);
-    const site = await testApp.app.inject({
-      method: 'POST',
-      url: '/api/v1/sites',
-      headers: adminSession.headers,
-      payload: { name: 'Moves', latitude: 1, longitude: 1, timezone: 'UTC' },
-    });
-    const created = await testApp.app.inject({
-      method: 'POST',
-      url: '/api/v1/devices',
-      headers: adminSession.headers,
-      payload: { siteId: site.json<{ id: string }>().id, type: 'load', name: 'Load' },
-    });
-    device = { deviceId: created.json<{ device: { id: string } }>().device.id, tenantId };
+    const siteId = await createSite(testApp.app, adminSession, 'Moves');
+    const created = await createDevice(testApp.app, adminSession, siteId, 'load', { name: 'Load' });
+    device = { deviceId: created.id, tenantId };
   });
 
   afterAll(async () => {

@@ -17,19 +17,16 @@ import { EmbeddedBrokerService } from '../src/mqtt/embedded-broker.service.js';
 import { createTestApp, type TestApp } from './app.js';
 import { createTestDatabase, testEngines, type TestDatabaseTarget } from './database.js';
 import {
+  createDevice as createDeviceAs,
+  createSite as createSiteAs,
   createTenant,
   createUser,
   login,
   PLATFORM_ADMIN,
   TEST_JWT_SECRET,
   type Session,
+  type TestDevice,
 } from './identity.js';
-
-interface TestDevice {
-  id: string;
-  siteId: string;
-  secret: string;
-}
 
 type Answer = 'accepted' | 'rejected' | 'completed' | 'failed';
 
@@ -96,32 +93,13 @@ describe.each(testEngines())('device commands on %s', (engine) => {
   const waitForStatus = async (id: string, status: CommandStatus, timeout = 10_000) =>
     expect.poll(async () => (await command(id)).status, { timeout, interval: 50 }).toBe(status);
 
-  async function createSite(name: string): Promise<string> {
-    const response = await call('POST', '/api/v1/sites', admin, {
-      name,
-      latitude: 48.1,
-      longitude: 11.6,
-      timezone: 'Europe/Berlin',
-    });
-    expect(response.statusCode, response.body).toBe(201);
-    return response.json<{ id: string }>().id;
-  }
+  const createSite = (name: string) => createSiteAs(testApp.app, admin, name);
 
-  async function createDevice(
-    siteId: string,
-    type: string,
-    tags: string[] = [],
-  ): Promise<TestDevice> {
-    const response = await call('POST', '/api/v1/devices', admin, {
-      siteId,
-      type,
+  const createDevice = (siteId: string, type: string, tags: string[] = []) =>
+    createDeviceAs(testApp.app, admin, siteId, type, {
       name: `${type} ${Object.keys(devices).length}`,
       tags,
     });
-    expect(response.statusCode, response.body).toBe(201);
-    const body = response.json<{ device: { id: string }; credentials: { secret: string } }>();
-    return { id: body.device.id, siteId, secret: body.credentials.secret };
-  }
 
   async function auditOf(commandId: string): Promise<AuditEntry[]> {
     const response = await call(

@@ -100,3 +100,44 @@ export async function createUser(
   expect(response.statusCode, response.body).toBe(201);
   return { id: response.json<{ id: string }>().id, username, password };
 }
+
+/** A site of the session's tenant. */
+export async function createSite(
+  app: NestFastifyApplication,
+  session: Session,
+  name = uniqueName('site'),
+): Promise<string> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/sites',
+    headers: session.headers,
+    payload: { name, latitude: 48.1, longitude: 11.6, timezone: 'Europe/Berlin' },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json<{ id: string }>().id;
+}
+
+export interface TestDevice {
+  id: string;
+  siteId: string;
+  secret: string;
+}
+
+/** A device at a site, with the secret it signs in with. */
+export async function createDevice(
+  app: NestFastifyApplication,
+  session: Session,
+  siteId: string,
+  type: string,
+  options: { name?: string; tags?: string[] } = {},
+): Promise<TestDevice> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/devices',
+    headers: session.headers,
+    payload: { siteId, type, name: options.name ?? `${type} device`, tags: options.tags ?? [] },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  const body = response.json<{ device: { id: string }; credentials: { secret: string } }>();
+  return { id: body.device.id, siteId, secret: body.credentials.secret };
+}

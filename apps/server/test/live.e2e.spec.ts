@@ -6,12 +6,15 @@ import { LiveGateway } from '../src/live/live.gateway.js';
 import { createTestApp, type TestApp } from './app.js';
 import { createTestDatabase, testEngines, type TestDatabaseTarget } from './database.js';
 import {
+  createDevice,
+  createSite,
   createTenant,
   createUser,
   login,
   PLATFORM_ADMIN,
   TEST_JWT_SECRET,
   type Session,
+  type TestDevice,
 } from './identity.js';
 import { TestLiveClient } from './live-client.js';
 
@@ -20,8 +23,8 @@ interface Fixture {
   admin: Session;
   siteA: string;
   siteB: string;
-  deviceA: { id: string; secret: string };
-  deviceB: { id: string; secret: string };
+  deviceA: TestDevice;
+  deviceB: TestDevice;
 }
 
 async function listen(app: NestFastifyApplication): Promise<string> {
@@ -35,35 +38,15 @@ async function createFixture(app: NestFastifyApplication, platform: Session): Pr
   const tenantId = (await createTenant(app, platform)).id;
   const user = await createUser(app, platform, tenantId, { role: 'admin' });
   const admin = await login(app, user.username, user.password);
-  const site = async (name: string) =>
-    (
-      await app.inject({
-        method: 'POST',
-        url: '/api/v1/sites',
-        headers: admin.headers,
-        payload: { name, latitude: 47.4, longitude: 8.5, timezone: 'Europe/Zurich' },
-      })
-    ).json<{ id: string }>().id;
-  const device = async (siteId: string, type: string) => {
-    const body = (
-      await app.inject({
-        method: 'POST',
-        url: '/api/v1/devices',
-        headers: admin.headers,
-        payload: { siteId, type, name: `${type} device` },
-      })
-    ).json<{ device: { id: string }; credentials: { secret: string } }>();
-    return { id: body.device.id, secret: body.credentials.secret };
-  };
-  const siteA = await site('Site A');
-  const siteB = await site('Site B');
+  const siteA = await createSite(app, admin, 'Site A');
+  const siteB = await createSite(app, admin, 'Site B');
   return {
     tenantId,
     admin,
     siteA,
     siteB,
-    deviceA: await device(siteA, 'battery'),
-    deviceB: await device(siteB, 'grid_meter'),
+    deviceA: await createDevice(app, admin, siteA, 'battery'),
+    deviceB: await createDevice(app, admin, siteB, 'grid_meter'),
   };
 }
 

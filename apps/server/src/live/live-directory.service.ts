@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DevicesRepository } from '../devices/devices.repository.js';
-import { ExpiringCache } from '../mqtt/expiring-cache.js';
+import { ExpiringCache } from '../common/expiring-cache.js';
 import { SitesRepository } from '../sites/sites.repository.js';
 
 const TTL_MS = 30_000;

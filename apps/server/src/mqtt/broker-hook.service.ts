@@ -3,7 +3,7 @@ import type { MqttHookAction } from '@ecogrid/contracts';
 import { createHmac, randomBytes } from 'node:crypto';
 import { DeviceAuthService, type AuthenticatedDevice } from '../devices/device-auth.service.js';
 import { isTopicAllowedForDevice, parseTopic } from '../ingest/core/index.js';
-import { ExpiringCache } from './expiring-cache.js';
+import { ExpiringCache } from '../common/expiring-cache.js';
 
 /**
  * How long a successful credential check, or a device's identity, is taken as still true. A secret

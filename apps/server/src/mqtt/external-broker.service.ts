@@ -16,7 +16,7 @@ import { DeviceStatusService } from '../devices/device-status.service.js';
 import { HealthService } from '../health/health.service.js';
 import { badTopicRejection, parseTopic } from '../ingest/core/index.js';
 import { IngestService } from '../ingest/ingest.service.js';
-import { ExpiringCache } from './expiring-cache.js';
+import { ExpiringCache } from '../common/expiring-cache.js';
 
 const IDENTITY_TTL_MS = 60_000;
 const RECEIVE_MAXIMUM = 2000;

@@ -11,13 +11,22 @@ interface FieldProps {
   className?: string;
 }
 
-export function TextField({
+/** What a field's control needs to be labelled and described. */
+interface ControlProps {
+  id: string;
+  className: string;
+  'aria-invalid': true | undefined;
+  'aria-describedby': string | undefined;
+}
+
+/** Label, control, and the hint or error under it, linked for assistive technology. */
+function Field({
   label,
   hint,
   error,
   className = '',
-  ...input
-}: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+  control,
+}: FieldProps & { control: (props: ControlProps) => ReactNode }) {
   const id = useId();
   const noteId = `${id}-note`;
   const note = error ?? hint;
@@ -26,13 +35,12 @@ export function TextField({
       <label htmlFor={id} className="mb-1 block text-sm font-medium">
         {label}
       </label>
-      <input
-        id={id}
-        className={inputClass}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={note ? noteId : undefined}
-        {...input}
-      />
+      {control({
+        id,
+        className: inputClass,
+        'aria-invalid': error ? true : undefined,
+        'aria-describedby': note ? noteId : undefined,
+      })}
       {note && (
         <p
           id={noteId}
@@ -45,39 +53,43 @@ export function TextField({
   );
 }
 
+export function TextField({
+  label,
+  hint,
+  error,
+  className,
+  ...input
+}: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <Field
+      label={label}
+      hint={hint}
+      error={error}
+      className={className}
+      control={(control) => <input {...control} {...input} />}
+    />
+  );
+}
+
 export function SelectField({
   label,
   hint,
   error,
-  className = '',
+  className,
   children,
   ...select
 }: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
-  const id = useId();
-  const noteId = `${id}-note`;
-  const note = error ?? hint;
   return (
-    <div className={className}>
-      <label htmlFor={id} className="mb-1 block text-sm font-medium">
-        {label}
-      </label>
-      <select
-        id={id}
-        className={inputClass}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={note ? noteId : undefined}
-        {...select}
-      >
-        {children}
-      </select>
-      {note && (
-        <p
-          id={noteId}
-          className={`mt-1 text-xs ${error ? 'text-red-700 dark:text-red-300' : 'text-slate-500 dark:text-slate-400'}`}
-        >
-          {note}
-        </p>
+    <Field
+      label={label}
+      hint={hint}
+      error={error}
+      className={className}
+      control={(control) => (
+        <select {...control} {...select}>
+          {children}
+        </select>
       )}
-    </div>
+    />
   );
 }
