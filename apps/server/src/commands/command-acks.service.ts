@@ -23,6 +23,8 @@ const MAX_ACK_BYTES = 4096;
 @Injectable()
 export class CommandAcksService {
   private readonly logger = new Logger('commands');
+  /** The last answer of each device still being recorded. */
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(CommandLifecycle) private readonly lifecycle: CommandLifecycle,
@@ -30,7 +32,26 @@ export class CommandAcksService {
     @Inject(CommandsMetrics) private readonly metrics: CommandsMetrics,
   ) {}
 
-  async handle(device: AuthenticatedDevice, payload: Uint8Array): Promise<void> {
+  /**
+   * Answers of one device are recorded in the order they arrived: a broker hands over messages
+   * concurrently (the external one holds PUBACKs, not reading), and `completed` applied before
+   * its `accepted` would leave `accepted` a no-op and the device's history a step short.
+   */
+  handle(device: AuthenticatedDevice, payload: Uint8Array): Promise<void> {
+    const previous = this.queues.get(device.deviceId) ?? Promise.resolve();
+    const result = previous.then(() => this.record(device, payload));
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(device.deviceId, settled);
+    void settled.then(() => {
+      if (this.queues.get(device.deviceId) === settled) this.queues.delete(device.deviceId);
+    });
+    return result;
+  }
+
+  private async record(device: AuthenticatedDevice, payload: Uint8Array): Promise<void> {
     const ack = this.parse(payload);
     if (!ack.ok) {
       this.metrics.acks.inc({ outcome: 'invalid' });
